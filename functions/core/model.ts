@@ -1,0 +1,86 @@
+/**
+ * Domain model shared by every layer: severities, findings, rule definitions and
+ * the rule configuration. Pure types and small pure helpers only.
+ */
+import type { InventoryPart } from './snapshot.ts';
+import type { ClusterContext } from './cluster-context.ts';
+
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Numeric rank of a severity: LOW=1 … CRITICAL=4. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity) + 1;
+}
+
+/** Whether `severity` is at or above `threshold`. */
+export function isAtLeast(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) >= severityRank(threshold);
+}
+
+export type ResourceType = 'cluster' | 'subnet' | 'security-group' | 'instance' | 'nodegroup' | 'fargate-profile';
+
+/** What a rule reports for one resource; the engine turns it into a {@link Finding}. */
+export interface RuleHit {
+  resourceId: string;
+  /** The observed values that made the rule fire. */
+  evidence: Record<string, unknown>;
+  /** For rules whose severity depends on what was seen (e.g. HIGH or MEDIUM). */
+  severity?: Severity;
+}
+
+/**
+ * A rule of the catalog (`RULES.md`). Rules are pure: they read the prepared
+ * {@link ClusterContext} and the configuration, never AWS, the clock or the env.
+ */
+export interface RuleDefinition {
+  id: string;
+  /** Default severity; rules with two levels declare the higher one here. */
+  severity: Severity;
+  /** All severities the rule can emit (defaults to `[severity]`). */
+  severities?: readonly Severity[];
+  title: string;
+  description: string;
+  remediation: string;
+  references: readonly string[];
+  resourceType: ResourceType;
+  /** Inventory parts the rule reads; if any is incomplete the rule is skipped for the cluster. */
+  requires: readonly InventoryPart[];
+  evaluate(ctx: ClusterContext, config: RuleConfig): RuleHit[];
+}
+
+export interface Finding {
+  /** Deterministic from (accountId, region, clusterName, ruleId, resourceId). */
+  id: string;
+  ruleId: string;
+  severity: Severity;
+  title: string;
+  accountId: string;
+  region: string;
+  clusterName: string;
+  resourceType: ResourceType;
+  resourceId: string;
+  evidence: Record<string, unknown>;
+  remediation: string;
+  references: string[];
+}
+
+/** Thresholds and switches of the rule catalog; every field has a default (see `config.ts`). */
+export interface RuleConfig {
+  minPublicCidrPrefix: number;
+  /** When non-empty, public CIDRs outside these blocks are flagged. */
+  allowedPublicCidrs: string[];
+  ipExhaustion: {
+    highFreeBelow: number;
+    highPercentBelow: number;
+    mediumFreeBelow: number;
+    mediumPercentBelow: number;
+  };
+  requiredVpcEndpoints: string[];
+  /** Cluster tag keys whose presence (non-empty value) declares another network-policy engine. */
+  networkPolicyEngineTagKeys: string[];
+  /** Instance families (exact, or `*` globs) that do not support security groups for pods. */
+  podSecurityGroupUnsupportedFamilies: string[];
+  disabledRules: string[];
+  severityOverrides: Record<string, Severity>;
+}

@@ -1,0 +1,217 @@
+/**
+ * The inventory snapshot: the only input rules ever see.
+ *
+ * Field names follow the AWS API responses they come from (camelCase for EKS,
+ * PascalCase for EC2) so that a snapshot reads like what `aws eks describe-*` and
+ * `aws ec2 describe-*` print. Only the fields the rules need are kept, which keeps
+ * snapshots small and evaluation cheap. Everything here is plain JSON.
+ */
+
+export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+
+/** Tags as a flat map (EKS returns this shape; EC2 tag lists are converted). */
+export type TagMap = Record<string, string>;
+
+/** Parts of the inventory a rule can depend on; a part that failed to load is "incomplete". */
+export const INVENTORY_PARTS = [
+  'cluster',
+  'nodegroups',
+  'fargateProfiles',
+  'vpcCni',
+  'vpc',
+  'subnets',
+  'routeTables',
+  'securityGroups',
+  'vpcEndpoints',
+  'natGateways',
+  'instances',
+] as const;
+export type InventoryPart = (typeof INVENTORY_PARTS)[number];
+
+export interface CollectionError {
+  region: string;
+  operation: string;
+  message: string;
+  /** Set when the failure concerns one cluster only. */
+  clusterName?: string;
+  /** Set when the failure concerns one VPC only. */
+  vpcId?: string;
+  /** The inventory part the failure left incomplete, when known. */
+  part?: InventoryPart;
+}
+
+export interface EksCluster {
+  name: string;
+  arn: string;
+  status?: string;
+  version?: string;
+  tags?: TagMap;
+  resourcesVpcConfig: {
+    subnetIds: string[];
+    securityGroupIds?: string[];
+    clusterSecurityGroupId?: string;
+    vpcId?: string;
+    /** AWS default when absent: true. */
+    endpointPublicAccess?: boolean;
+    /** AWS default when absent: false. */
+    endpointPrivateAccess?: boolean;
+    /** AWS default when absent and public access is on: ["0.0.0.0/0"]. */
+    publicAccessCidrs?: string[];
+  };
+}
+
+export interface EksNodegroup {
+  nodegroupName: string;
+  status?: string;
+  subnets: string[];
+  instanceTypes?: string[];
+  remoteAccess?: { ec2SshKey?: string; sourceSecurityGroups?: string[] };
+  resources?: { remoteAccessSecurityGroup?: string };
+  tags?: TagMap;
+}
+
+export interface EksFargateProfile {
+  fargateProfileName: string;
+  status?: string;
+  subnets: string[];
+}
+
+/** What the collector learned about the cluster's `vpc-cni` add-on. */
+export type VpcCniAddon =
+  | { state: 'installed'; addonVersion?: string; configurationValues?: string }
+  | { state: 'absent' }
+  | { state: 'unknown'; error: string };
+
+export interface ClusterInventory {
+  region: string;
+  /** The VPC the cluster lives in (from the cluster, else from its subnets). */
+  vpcId?: string;
+  cluster: EksCluster;
+  nodegroups: EksNodegroup[];
+  fargateProfiles: EksFargateProfile[];
+  vpcCni: VpcCniAddon;
+  /** Parts of this cluster's own inventory that could not be read completely. */
+  incomplete: InventoryPart[];
+}
+
+export interface Ec2Subnet {
+  SubnetId: string;
+  VpcId: string;
+  CidrBlock?: string;
+  AvailabilityZone?: string;
+  AvailabilityZoneId?: string;
+  AvailableIpAddressCount?: number;
+  MapPublicIpOnLaunch?: boolean;
+  Ipv6CidrBlockAssociationSet?: { Ipv6CidrBlock?: string }[];
+  Tags: TagMap;
+}
+
+export interface Ec2Route {
+  DestinationCidrBlock?: string;
+  DestinationIpv6CidrBlock?: string;
+  DestinationPrefixListId?: string;
+  GatewayId?: string;
+  NatGatewayId?: string;
+  TransitGatewayId?: string;
+  VpcPeeringConnectionId?: string;
+  EgressOnlyInternetGatewayId?: string;
+  InstanceId?: string;
+  NetworkInterfaceId?: string;
+  LocalGatewayId?: string;
+  CarrierGatewayId?: string;
+  CoreNetworkArn?: string;
+  State?: string;
+}
+
+export interface Ec2RouteTable {
+  RouteTableId: string;
+  VpcId: string;
+  Routes: Ec2Route[];
+  Associations: { Main?: boolean; SubnetId?: string; GatewayId?: string }[];
+}
+
+export interface Ec2IpPermission {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: { CidrIp?: string }[];
+  Ipv6Ranges?: { CidrIpv6?: string }[];
+  UserIdGroupPairs?: { GroupId?: string }[];
+  PrefixListIds?: { PrefixListId?: string }[];
+}
+
+export interface Ec2SecurityGroup {
+  GroupId: string;
+  GroupName?: string;
+  VpcId?: string;
+  IpPermissions: Ec2IpPermission[];
+  Tags: TagMap;
+}
+
+export interface Ec2VpcEndpoint {
+  VpcEndpointId: string;
+  VpcId: string;
+  ServiceName: string;
+  VpcEndpointType?: string;
+  State?: string;
+  PrivateDnsEnabled?: boolean;
+  RouteTableIds?: string[];
+  SubnetIds?: string[];
+}
+
+export interface Ec2NatGateway {
+  NatGatewayId: string;
+  VpcId: string;
+  SubnetId?: string;
+  State?: string;
+  ConnectivityType?: string;
+  /** Public IPv4 addresses of the gateway (from `NatGatewayAddresses`). */
+  PublicIps: string[];
+}
+
+export interface Ec2Instance {
+  InstanceId: string;
+  VpcId?: string;
+  SubnetId?: string;
+  InstanceType?: string;
+  State?: string;
+  /** Security groups of every network interface of the instance. */
+  SecurityGroupIds: string[];
+  Tags: TagMap;
+}
+
+export interface Ec2Vpc {
+  VpcId: string;
+  CidrBlock?: string;
+  /** Only associations in state `associated`. */
+  CidrBlocks: string[];
+  Ipv6CidrBlocks?: string[];
+  EnableDnsSupport?: boolean;
+  EnableDnsHostnames?: boolean;
+}
+
+export interface VpcInventory {
+  region: string;
+  vpcId: string;
+  /** Undefined when the VPC itself could not be read. */
+  vpc?: Ec2Vpc;
+  subnets: Ec2Subnet[];
+  routeTables: Ec2RouteTable[];
+  securityGroups: Ec2SecurityGroup[];
+  vpcEndpoints: Ec2VpcEndpoint[];
+  natGateways: Ec2NatGateway[];
+  instances: Ec2Instance[];
+  /** Parts of this VPC's inventory that could not be read completely. */
+  incomplete: InventoryPart[];
+}
+
+export interface Snapshot {
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  /** ISO-8601 time the collection started. */
+  scannedAt: string;
+  accountId: string;
+  regions: string[];
+  clusters: ClusterInventory[];
+  vpcs: VpcInventory[];
+  errors: CollectionError[];
+}
