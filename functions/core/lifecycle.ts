@@ -1,0 +1,37 @@
+/**
+ * Types of the findings lifecycle: what the store keeps and what reconcile reports.
+ */
+import type { Finding, Severity } from './model.ts';
+
+export type FindingStatus = 'OPEN' | 'RESOLVED' | 'SUPPRESSED';
+
+export type TransitionKind = 'OPENED' | 'RESOLVED' | 'REOPENED' | 'SUPPRESSED' | 'UNSUPPRESSED' | 'SEVERITY_CHANGED';
+
+/** A finding as the store keeps it. */
+export interface StoredFinding extends Finding {
+  status: FindingStatus;
+  firstSeenAt: string;
+  /**
+   * Last scan that saw it. Not rewritten on unchanged re-scans: readers take the
+   * later of this and the cluster's last complete scan while the finding is OPEN/SUPPRESSED.
+   */
+  lastSeenAt: string;
+  resolvedAt?: string;
+  /** Why it was resolved: `fixed` (a complete scan no longer sees it) or `cluster-deleted`. */
+  resolvedReason?: 'fixed' | 'cluster-deleted';
+  reopenedCount: number;
+  /** Id of the suppression that matches it, while SUPPRESSED. */
+  suppressionId?: string;
+  /** Last time status or severity changed (sort key for "newest first"). */
+  updatedAt: string;
+  /** Optimistic-locking version; every write increments it. */
+  version: number;
+}
+
+/** One change of a finding between two scans; only transitions are ever alerted. */
+export interface Transition {
+  kind: TransitionKind;
+  finding: StoredFinding;
+  /** Severity before a SEVERITY_CHANGED transition. */
+  previousSeverity?: Severity;
+}
