@@ -3,7 +3,8 @@
  * validation that names the offending key.
  */
 import { z } from 'zod';
-import { type RuleConfig, SEVERITIES } from './model.ts';
+import { type RuleConfig, SEVERITIES, type Severity } from './model.ts';
+import { configSuppressionSchema } from './suppression.ts';
 
 export const DEFAULT_RULE_CONFIG: RuleConfig = {
   minPublicCidrPrefix: 16,
@@ -60,7 +61,9 @@ export const ruleConfigFileSchema = z
       .strict(),
     requiredVpcEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/, 'service names such as "ecr.api"')),
     networkPolicyEngineTagKeys: z.array(z.string().min(1)),
-    podSecurityGroupUnsupportedFamilies: z.array(z.string().regex(/^[a-z0-9*-]+$/, 'instance families such as "t3"')),
+    podSecurityGroupUnsupportedFamilies: z.array(
+      z.string().regex(/^[a-z0-9*-]+$/, 'instance families such as "t3"'),
+    ),
     disabledRules: z.array(z.string()),
     severityOverrides: z.record(z.string(), severitySchema),
   })
@@ -70,7 +73,10 @@ export const ruleConfigFileSchema = z
 export type RuleConfigFile = z.infer<typeof ruleConfigFileSchema>;
 
 /** Merges a validated config-file section over the defaults. */
-export function mergeRuleConfig(file: RuleConfigFile | undefined, base: RuleConfig = DEFAULT_RULE_CONFIG): RuleConfig {
+export function mergeRuleConfig(
+  file: RuleConfigFile | undefined,
+  base: RuleConfig = DEFAULT_RULE_CONFIG,
+): RuleConfig {
   if (!file) return base;
   return {
     ...base,
@@ -97,5 +103,18 @@ export function describeZodError(error: z.ZodError): string {
  * Schema of the whole config file (`--config`, JSON or YAML). Rule keys sit at the top
  * level; other sections (suppressions, alerting) extend this schema where they are defined.
  */
-export const configFileSchema = ruleConfigFileSchema;
+export const configFileSchema = ruleConfigFileSchema
+  .extend({
+    /** Suppressions kept in git (see `suppression.ts`). */
+    suppressions: z.array(configSuppressionSchema),
+    /** Transitions below this severity are stored but not alerted. */
+    notifyThreshold: severitySchema,
+    /** Ceiling for suppression expiry, in days from now (API and config file alike). */
+    maxSuppressionDays: z.number().int().min(1).max(3650),
+  })
+  .partial()
+  .strict();
 export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** Default notify threshold: MEDIUM and above are alerted. */
+export const DEFAULT_NOTIFY_THRESHOLD: Severity = 'MEDIUM';
