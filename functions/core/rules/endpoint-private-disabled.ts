@@ -1,0 +1,33 @@
+import type { RuleDefinition } from '../model.ts';
+import { DOCS } from './references.ts';
+
+/**
+ * Without the private endpoint, nodes reach the API server through its public
+ * address: node ↔ control-plane traffic leaves the VPC and depends on NAT or an
+ * internet gateway, and the public endpoint cannot be switched off.
+ */
+export const endpointPrivateDisabled: RuleDefinition = {
+  id: 'endpoint-private-disabled',
+  severity: 'MEDIUM',
+  title: 'Cluster API private endpoint is disabled',
+  description:
+    'endpointPrivateAccess is false (the AWS default), so node to control-plane traffic leaves the VPC through the public endpoint.',
+  remediation:
+    'Enable the private endpoint: aws eks update-cluster-config --name <cluster> --resources-vpc-config endpointPrivateAccess=true (console: cluster > Networking > Manage endpoint access; Terraform: vpc_config.endpoint_private_access = true).',
+  references: [DOCS.endpointAccess, 'Prowler eks_cluster_private_nodes_enabled'],
+  resourceType: 'cluster',
+  requires: ['cluster'],
+  evaluate(ctx) {
+    if (ctx.endpointPrivateAccess) return [];
+    return [
+      {
+        resourceId: ctx.clusterArn,
+        evidence: {
+          endpointPrivateAccess: false,
+          endpointPublicAccess: ctx.endpointPublicAccess,
+          endpointPrivateAccessDefaulted: ctx.cluster.resourcesVpcConfig.endpointPrivateAccess === undefined,
+        },
+      },
+    ];
+  },
+};
