@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
+import { evaluateSnapshot } from '../../../functions/core/evaluate.ts';
+import { cniNetworkPolicyDisabled } from '../../../functions/core/rules/cni-network-policy-disabled.ts';
+import type { VpcCniAddon } from '../../../functions/core/snapshot.ts';
+import { buildSnapshot, CLUSTER_ARN, runRule } from '../../fixtures/snapshot-builder.ts';
+
+const rule = cniNetworkPolicyDisabled;
+
+function withAddon(vpcCni: VpcCniAddon, tags: Record<string, string> = {}) {
+  return buildSnapshot(({ cluster }) => {
+    cluster.vpcCni = vpcCni;
+    cluster.cluster.tags = tags;
+  });
+}
+
+describe('cni-network-policy-disabled', () => {
+  it('does not fire when the vpc-cni enforces network policies', () => {
+    expect(runRule(rule, buildSnapshot())).toEqual([]);
+  });
+
+  it('does not fire when enableNetworkPolicy is a YAML boolean true', () => {
+    const snapshot = withAddon({ state: 'installed', configurationValues: 'enableNetworkPolicy: true\n' });
+    expect(runRule(rule, snapshot)).toEqual([]);
+  });
+
+  it('fires on the cluster when enableNetworkPolicy is "false"', () => {
+    // Arrange
+    const snapshot = withAddon({
+      state: 'installed',
+      configurationValues: '{"enableNetworkPolicy":"false"}',
+    });
+    // Act
+    const findings = runRule(rule, snapshot);
+    // Assert
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      resourceId: CLUSTER_ARN,
+      severity: 'MEDIUM',
+      resourceType: 'cluster',
+    });
+    expect(findings[0]?.evidence).toMatchObject({ addonState: 'installed', enableNetworkPolicy: 'false' });
+  });
+
+  it.each([
+    ['the add-on has no configuration', { state: 'installed' } as VpcCniAddon],
+    [
+      'the configuration sets only env',
+      { state: 'installed', configurationValues: '{"env":{"WARM_IP_TARGET":"5"}}' } as VpcCniAddon,
+    ],
+    ['the add-on is not installed (defaults apply)', { state: 'absent' } as VpcCniAddon],
+  ])('fires when %s', (_name, addon) => {
+    expect(runRule(rule, withAddon(addon))).toHaveLength(1);
+  });
+
+  it('does not fire when a cluster tag declares another policy engine', () => {
+    const snapshot = withAddon({ state: 'absent' }, { 'network-policy-engine': 'calico' });
+    expect(runRule(rule, snapshot)).toEqual([]);
+  });
+
+  it('fires when the engine tag is present but empty', () => {
+    const snapshot = withAddon({ state: 'absent' }, { 'network-policy-engine': ' ' });
+    expect(runRule(rule, snapshot)).toHaveLength(1);
+  });
+
+  it('honours the configured engine tag keys', () => {
+    const snapshot = withAddon({ state: 'absent' }, { 'policy/engine': 'cilium' });
+    expect(runRule(rule, snapshot)).toHaveLength(1);
+    expect(runRule(rule, snapshot, { networkPolicyEngineTagKeys: ['policy/engine'] })).toEqual([]);
+  });
+
+  it.each([
+    ['the add-on state is unknown', { state: 'unknown', error: 'AccessDenied' } as VpcCniAddon],
+    [
+      'the configuration cannot be parsed',
+      { state: 'installed', configurationValues: '{not json' } as VpcCniAddon,
+    ],
+  ])('is skipped, not passed, when %s', (_name, addon) => {
+    const result = evaluateSnapshot(withAddon(addon), [rule], DEFAULT_RULE_CONFIG);
+    expect(result.findings).toEqual([]);
+    expect(result.coverage[0]?.skipped[0]).toMatchObject({
+      ruleId: rule.id,
+      reason: 'incomplete-inventory',
+      missing: ['vpcCni'],
+    });
+  });
+});
