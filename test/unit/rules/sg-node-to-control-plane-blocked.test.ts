@@ -108,6 +108,12 @@ describe('sg-node-to-control-plane-blocked', () => {
     expect(findings[0]?.evidence.nodeSubnets).toEqual([{ subnetId: 'subnet-gone', cidr: undefined }]);
   });
 
+  it('fires when no node subnet is known: a CIDR rule cannot be shown to cover nothing', () => {
+    const snapshot = withNode([ingress('tcp', 443, 443, { cidrs: ['0.0.0.0/0'] })]);
+    snapshot.vpcs[0]!.instances = [instance('i-1', { SubnetId: undefined, SecurityGroupIds: [NODE_SG] })];
+    expect(runRule(rule, snapshot)).toHaveLength(1);
+  });
+
   it('fires when the permission allowing the nodes sits on a non-cluster SG', () => {
     const snapshot = withNode([]);
     snapshot.vpcs[0]!.securityGroups[1] = securityGroup(NODE_SG, {
