@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
 import { evaluateSnapshot } from '../../../functions/core/evaluate.ts';
+import type { Finding } from '../../../functions/core/model.ts';
 import { endpointNodesCannotReach } from '../../../functions/core/rules/endpoint-nodes-cannot-reach.ts';
 import type { ClusterInventory, Snapshot, VpcInventory } from '../../../functions/core/snapshot.ts';
 import {
@@ -26,6 +27,11 @@ function scenario(mutate?: (s: { cluster: ClusterInventory; vpc: VpcInventory })
     vpc.subnets.push(subnet('subnet-iso', { CidrBlock: '10.0.50.0/24' }));
     mutate?.({ cluster, vpc });
   });
+}
+
+function firstReason(findings: Finding[]): string | undefined {
+  const subnets = findings[0]?.evidence.subnets as { reason: string }[] | undefined;
+  return subnets?.[0]?.reason;
 }
 
 describe('endpoint-nodes-cannot-reach', () => {
@@ -62,7 +68,7 @@ describe('endpoint-nodes-cannot-reach', () => {
     });
     const findings = runRule(endpointNodesCannotReach, snapshot);
     expect(findings).toHaveLength(1);
-    expect((findings[0]?.evidence.subnets as { reason: string }[])[0]?.reason).toContain('192.0.2.5');
+    expect(firstReason(findings)).toContain('192.0.2.5');
   });
 
   it('fires for a node group in an isolated subnet', () => {
@@ -80,7 +86,9 @@ describe('endpoint-nodes-cannot-reach', () => {
       cluster.nodegroups = [managedNodegroup('ng-pub', { subnets: ['subnet-pub'] })];
     });
     const findings = runRule(endpointNodesCannotReach, snapshot);
-    expect(findings[0]?.evidence.subnets).toEqual([expect.objectContaining({ subnetId: 'subnet-pub', class: 'public' })]);
+    expect(findings[0]?.evidence.subnets).toEqual([
+      expect.objectContaining({ subnetId: 'subnet-pub', class: 'public' }),
+    ]);
   });
 
   it('fires for a Fargate profile in an isolated subnet', () => {
@@ -107,7 +115,7 @@ describe('endpoint-nodes-cannot-reach', () => {
       if (nat) nat.PublicIps = [];
     });
     const findings = runRule(endpointNodesCannotReach, snapshot);
-    expect((findings[0]?.evidence.subnets as { reason: string }[])[0]?.reason).toContain('no public IP');
+    expect(firstReason(findings)).toContain('no public IP');
   });
 
   it('fires when the routed NAT gateway is not in the inventory', () => {
@@ -115,14 +123,18 @@ describe('endpoint-nodes-cannot-reach', () => {
       vpc.natGateways = [];
     });
     const findings = runRule(endpointNodesCannotReach, snapshot);
-    expect((findings[0]?.evidence.subnets as { reason: string }[])[0]?.reason).toContain('not found');
+    expect(firstReason(findings)).toContain('not found');
   });
 
   it('does not fire when egress goes through a transit gateway (unverifiable)', () => {
     const snapshot = scenario(({ vpc }) => {
       vpc.routeTables = vpc.routeTables.map((t) =>
         t.RouteTableId === 'rtb-private'
-          ? routeTable('rtb-private', [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }], t.Associations)
+          ? routeTable(
+              'rtb-private',
+              [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }],
+              t.Associations,
+            )
           : t,
       );
     });

@@ -12,8 +12,15 @@ describe('endpoint-private-disabled', () => {
     const findings = runRule(endpointPrivateDisabled, snapshot);
     // Assert
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ resourceId: CLUSTER_ARN, severity: 'MEDIUM', resourceType: 'cluster' });
-    expect(findings[0]?.evidence).toMatchObject({ endpointPrivateAccess: false, endpointPrivateAccessDefaulted: false });
+    expect(findings[0]).toMatchObject({
+      resourceId: CLUSTER_ARN,
+      severity: 'MEDIUM',
+      resourceType: 'cluster',
+    });
+    expect(findings[0]?.evidence).toMatchObject({
+      endpointPrivateAccess: false,
+      endpointPrivateAccessDefaulted: false,
+    });
   });
 
   it('fires when endpointPrivateAccess is absent (AWS default false)', () => {

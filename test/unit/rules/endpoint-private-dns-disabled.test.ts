@@ -3,7 +3,10 @@ import { endpointPrivateDnsDisabled } from '../../../functions/core/rules/endpoi
 import type { Ec2Vpc } from '../../../functions/core/snapshot.ts';
 import { buildSnapshot, CLUSTER_ARN, runRule, VPC_ID } from '../../fixtures/snapshot-builder.ts';
 
-function withDns(dns: Partial<Pick<Ec2Vpc, 'EnableDnsHostnames' | 'EnableDnsSupport'>>, privateAccess = true) {
+function withDns(
+  dns: Partial<Pick<Ec2Vpc, 'EnableDnsHostnames' | 'EnableDnsSupport'>>,
+  privateAccess = true,
+) {
   return buildSnapshot(({ cluster, vpc }) => {
     cluster.cluster.resourcesVpcConfig.endpointPrivateAccess = privateAccess;
     if (vpc.vpc) Object.assign(vpc.vpc, dns);
@@ -19,7 +22,11 @@ describe('endpoint-private-dns-disabled', () => {
     // Assert
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ resourceId: CLUSTER_ARN, severity: 'HIGH' });
-    expect(findings[0]?.evidence).toMatchObject({ vpcId: VPC_ID, enableDnsHostnames: false, enableDnsSupport: true });
+    expect(findings[0]?.evidence).toMatchObject({
+      vpcId: VPC_ID,
+      enableDnsHostnames: false,
+      enableDnsSupport: true,
+    });
   });
 
   it('fires when private access is on and DNS support is off', () => {

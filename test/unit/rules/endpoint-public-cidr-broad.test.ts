@@ -17,7 +17,11 @@ describe('endpoint-public-cidr-broad', () => {
     const findings = runRule(endpointPublicCidrBroad, snapshot);
     // Assert
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ resourceId: CLUSTER_ARN, severity: 'MEDIUM', resourceType: 'cluster' });
+    expect(findings[0]).toMatchObject({
+      resourceId: CLUSTER_ARN,
+      severity: 'MEDIUM',
+      resourceType: 'cluster',
+    });
     expect(findings[0]?.evidence.offendingCidrs).toEqual([
       { cidr: '10.0.0.0/15', reasons: ['prefix /15 is shorter than the minimum /16'] },
     ]);
@@ -43,7 +47,7 @@ describe('endpoint-public-cidr-broad', () => {
   });
 
   it('does not apply the IPv4 prefix floor to IPv6 blocks', () => {
-    expect(runRule(endpointPublicCidrBroad, withCidrs(['2001:db8::/32']))).toEqual([]);
+    expect(runRule(endpointPublicCidrBroad, withCidrs(['2600::/12']))).toEqual([]);
   });
 
   it('fires for a CIDR outside a configured allow-list and names the reason', () => {
@@ -60,7 +64,9 @@ describe('endpoint-public-cidr-broad', () => {
 
   it('does not fire when every CIDR sits inside the allow-list', () => {
     const snapshot = withCidrs(['198.51.100.0/24', '198.51.101.7/32']);
-    expect(runRule(endpointPublicCidrBroad, snapshot, { allowedPublicCidrs: ['198.51.100.0/22'] })).toEqual([]);
+    expect(runRule(endpointPublicCidrBroad, snapshot, { allowedPublicCidrs: ['198.51.100.0/22'] })).toEqual(
+      [],
+    );
   });
 
   it('applies the allow-list to IPv6 blocks too', () => {

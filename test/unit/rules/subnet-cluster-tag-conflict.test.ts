@@ -24,23 +24,31 @@ describe('subnet-cluster-tag-conflict', () => {
   });
 
   it('does not fire when the other cluster only shares the subnet', () => {
-    expect(runRule(subnetClusterTagConflict, tagSubnet('subnet-a', { 'kubernetes.io/cluster/other': 'shared' }))).toEqual(
-      [],
-    );
+    expect(
+      runRule(subnetClusterTagConflict, tagSubnet('subnet-a', { 'kubernetes.io/cluster/other': 'shared' })),
+    ).toEqual([]);
   });
 
   it('does not fire when this cluster owns the subnet', () => {
-    expect(runRule(subnetClusterTagConflict, tagSubnet('subnet-a', { [`kubernetes.io/cluster/${CLUSTER}`]: 'owned' }))).toEqual(
-      [],
-    );
+    expect(
+      runRule(
+        subnetClusterTagConflict,
+        tagSubnet('subnet-a', { [`kubernetes.io/cluster/${CLUSTER}`]: 'owned' }),
+      ),
+    ).toEqual([]);
   });
 
   it('fires for another cluster whose name merely starts with this cluster name', () => {
-    const findings = runRule(subnetClusterTagConflict, tagSubnet('subnet-a', { [`kubernetes.io/cluster/${CLUSTER}-2`]: 'owned' }));
+    const findings = runRule(
+      subnetClusterTagConflict,
+      tagSubnet('subnet-a', { [`kubernetes.io/cluster/${CLUSTER}-2`]: 'owned' }),
+    );
     expect(findings.map((f) => f.resourceId)).toEqual(['subnet-a']);
   });
 
   it('ignores subnets the cluster does not use', () => {
-    expect(runRule(subnetClusterTagConflict, tagSubnet('subnet-pub', { 'kubernetes.io/cluster/other': 'owned' }))).toEqual([]);
+    expect(
+      runRule(subnetClusterTagConflict, tagSubnet('subnet-pub', { 'kubernetes.io/cluster/other': 'owned' })),
+    ).toEqual([]);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { subnetClusterTagMissing } from '../../../functions/core/rules/subnet-cluster-tag-missing.ts';
-import { buildSnapshot, CLUSTER, instance, managedNodegroup, runRule } from '../../fixtures/snapshot-builder.ts';
+import {
+  buildSnapshot,
+  CLUSTER,
+  instance,
+  managedNodegroup,
+  runRule,
+} from '../../fixtures/snapshot-builder.ts';
 
 const TAG = `kubernetes.io/cluster/${CLUSTER}`;
 

@@ -24,7 +24,11 @@ describe('subnet-elb-tag-missing', () => {
     const findings = runRule(subnetElbTagMissing, snapshot);
     // Assert
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ resourceId: 'subnet-pub', severity: 'MEDIUM', resourceType: 'subnet' });
+    expect(findings[0]).toMatchObject({
+      resourceId: 'subnet-pub',
+      severity: 'MEDIUM',
+      resourceType: 'subnet',
+    });
     expect(findings[0]?.evidence).toMatchObject({ tagKey: TAG, tagValue: null, subnetClass: 'public' });
   });
 

@@ -26,7 +26,11 @@ describe('subnet-internal-elb-tag-missing', () => {
     // Assert
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ resourceId: 'subnet-a', severity: 'LOW', resourceType: 'subnet' });
-    expect(findings[0]?.evidence).toMatchObject({ tagKey: TAG, tagValue: null, subnetClass: 'private-egress' });
+    expect(findings[0]?.evidence).toMatchObject({
+      tagKey: TAG,
+      tagValue: null,
+      subnetClass: 'private-egress',
+    });
   });
 
   it('does not fire when the tag value is empty', () => {
@@ -34,7 +38,9 @@ describe('subnet-internal-elb-tag-missing', () => {
   });
 
   it('fires when the tag has another value', () => {
-    expect(runRule(subnetInternalElbTagMissing, setTag('subnet-a', 'true')).map((f) => f.resourceId)).toEqual(['subnet-a']);
+    expect(runRule(subnetInternalElbTagMissing, setTag('subnet-a', 'true')).map((f) => f.resourceId)).toEqual(
+      ['subnet-a'],
+    );
   });
 
   it('fires for an isolated fargate subnet without the tag', () => {

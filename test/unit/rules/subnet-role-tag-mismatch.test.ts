@@ -23,15 +23,26 @@ describe('subnet-role-tag-mismatch', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ resourceId: 'subnet-a', severity: 'MEDIUM', resourceType: 'subnet' });
     expect(findings[0]?.evidence.mismatches).toEqual([
-      { tagKey: 'kubernetes.io/role/elb', tagValue: '0', reason: 'internet-facing role tag on a private-egress subnet' },
+      {
+        tagKey: 'kubernetes.io/role/elb',
+        tagValue: '0',
+        reason: 'internet-facing role tag on a private-egress subnet',
+      },
     ]);
   });
 
   it('fires for an internal-elb-tagged public subnet, even one the cluster does not use', () => {
-    const findings = runRule(subnetRoleTagMismatch, tagSubnet('subnet-pub', { 'kubernetes.io/role/internal-elb': '' }));
+    const findings = runRule(
+      subnetRoleTagMismatch,
+      tagSubnet('subnet-pub', { 'kubernetes.io/role/internal-elb': '' }),
+    );
     expect(findings.map((f) => f.resourceId)).toEqual(['subnet-pub']);
     expect(findings[0]?.evidence.mismatches).toEqual([
-      { tagKey: 'kubernetes.io/role/internal-elb', tagValue: '', reason: 'internal role tag on a public subnet' },
+      {
+        tagKey: 'kubernetes.io/role/internal-elb',
+        tagValue: '',
+        reason: 'internal role tag on a public subnet',
+      },
     ]);
   });
 
