@@ -1,0 +1,134 @@
+/**
+ * The AWS inventory collector: EKS + EC2 describe calls → one {@link Snapshot}.
+ *
+ * Per region: clusters (with node groups, Fargate profiles, vpc-cni add-on), then the
+ * VPCs that hold them, batched across clusters. Failures become `errors` entries and
+ * `incomplete` parts (so the engine skips the rules that would read them); only
+ * unusable credentials, bad options or an unreadable account id abort the collection.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { z } from 'zod';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/snapshot.ts';
+import type { AwsClients } from './aws-clients.ts';
+import {
+  AwsCredentialsError,
+  CollectionFailedError,
+  CollectOptionsError,
+  describeAwsError,
+  isGlobalCredentialsError,
+  isStsCredentialsError,
+} from './errors.ts';
+import { createLimiter } from './inventory/concurrency.ts';
+import type { CollectContext } from './inventory/context.ts';
+import { collectEksClusters } from './inventory/eks-collector.ts';
+import { collectVpcs, resolveClusterVpcIds } from './inventory/vpc-collector.ts';
+
+/** Concurrent AWS calls (or paginated sequences) across the whole collection. */
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface CollectOptions {
+  regions: string[];
+  /** Only these clusters (the scan-cluster Lambda); a name that does not exist is skipped. */
+  clusterNames?: string[];
+  /** Concurrent AWS calls; default 8. */
+  concurrency?: number;
+  /** The clock; `scannedAt` is read from it once, when the collection starts. */
+  now: () => Date;
+  /** Skips STS `GetCallerIdentity` when known. */
+  accountId?: string;
+}
+
+const optionsSchema = z.object({
+  regions: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region name such as eu-west-1'))
+    .min(1, 'at least one region is required'),
+  clusterNames: z.array(z.string().min(1, 'cluster names must not be empty')).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+});
+
+function validate(options: CollectOptions): void {
+  const result = optionsSchema.safeParse(options);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.path.join('.') || 'options';
+    throw new CollectOptionsError(`invalid collect option ${key}: ${issue?.message ?? 'invalid value'}`, {
+      cause: result.error,
+    });
+  }
+  if (typeof options.now !== 'function')
+    throw new CollectOptionsError('invalid collect option now: must be a function');
+}
+
+function credentialsError(error: unknown): AwsCredentialsError {
+  return new AwsCredentialsError(`no AWS credentials: ${describeAwsError(error)}`, { cause: error });
+}
+
+async function readAccountId(clients: AwsClients, region: string): Promise<string> {
+  try {
+    const identity = await clients.sts(region).send(new GetCallerIdentityCommand({}));
+    if (identity.Account) return identity.Account;
+    throw new CollectionFailedError(
+      'cannot determine the AWS account id: GetCallerIdentity returned no account',
+    );
+  } catch (error) {
+    if (error instanceof CollectionFailedError) throw error;
+    if (isStsCredentialsError(error)) throw credentialsError(error);
+    throw new CollectionFailedError(`cannot determine the AWS account id: ${describeAwsError(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+async function collectRegion(
+  clients: AwsClients,
+  ctx: CollectContext,
+  region: string,
+  clusterNames?: string[],
+) {
+  const clusters = await collectEksClusters(ctx, clients.eks(region), region, clusterNames);
+  if (!clusters || clusters.length === 0) return { clusters: [], vpcs: [] };
+  const ec2 = clients.ec2(region);
+  await resolveClusterVpcIds(ctx, ec2, region, clusters);
+  const vpcIds = clusters.flatMap((c) => (c.vpcId ? [c.vpcId] : []));
+  const vpcs = await collectVpcs(ctx, ec2, region, vpcIds);
+  return { clusters, vpcs };
+}
+
+/**
+ * Collects the inventory of every EKS cluster in the given regions.
+ *
+ * @throws CollectOptionsError when the options are invalid (one line naming the option)
+ * @throws AwsCredentialsError when no usable credentials exist (message starts "no AWS credentials:")
+ * @throws CollectionFailedError when the account id cannot be read
+ * @returns the snapshot; failed calls are listed in `errors`, never thrown
+ */
+export async function collectInventory(clients: AwsClients, options: CollectOptions): Promise<Snapshot> {
+  validate(options);
+  const scannedAt = options.now().toISOString();
+  const regions = [...new Set(options.regions)];
+  const accountId = options.accountId ?? (await readAccountId(clients, regions[0]!));
+  const ctx: CollectContext = {
+    limit: createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
+    errors: [],
+  };
+  // Regions run side by side; one region's failures stay in its error entries.
+  const perRegion = await Promise.all(
+    regions.map((region) => collectRegion(clients, ctx, region, options.clusterNames)),
+  );
+  if (ctx.credentialsFailure !== undefined && isGlobalCredentialsError(ctx.credentialsFailure)) {
+    throw credentialsError(ctx.credentialsFailure);
+  }
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    scannedAt,
+    accountId,
+    regions,
+    clusters: perRegion.flatMap((r) => r.clusters),
+    vpcs: perRegion.flatMap((r) => r.vpcs),
+    errors: ctx.errors,
+  };
+}
