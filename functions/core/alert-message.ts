@@ -304,7 +304,7 @@ function nextSteps(input: ClusterAlertInput, alerted: Transition[], primary: Tra
   for (const t of open) {
     if (seen.has(t.finding.ruleId)) continue;
     seen.add(t.finding.ruleId);
-    steps.push(`\`${t.finding.ruleId}\`: ${truncate(t.finding.remediation, 300)}`);
+    steps.push(`\`${t.finding.ruleId}\`: ${truncate(t.finding.remediation, 400)}`);
     if (steps.length === 3) break;
   }
   const query = `status=OPEN&cluster=${encodeURIComponent(input.clusterName)}&region=${input.region}&account=${input.accountId}`;
