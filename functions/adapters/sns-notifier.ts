@@ -22,8 +22,8 @@ export interface SnsNotifierOptions {
   client?: SNSClient;
 }
 
-/** SNS topic ARN, standard or FIFO, any partition. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** Standard SNS topic ARN, any partition. */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** Error names that mean "try again later" rather than "this will never work". */
 const RETRYABLE_NAMES = new Set([
@@ -51,6 +51,11 @@ export class SnsNotifier implements Notifier {
   private readonly client: SNSClient;
 
   constructor(options: SnsNotifierOptions) {
+    if (options.topicArn.endsWith('.fifo')) {
+      throw new NotifierConfigError(
+        `alert topic ARN "${options.topicArn}" is a FIFO topic; use a standard topic (AWS Chatbot and e-mail cannot subscribe to FIFO topics)`,
+      );
+    }
     if (!TOPIC_ARN.test(options.topicArn)) {
       throw new NotifierConfigError(
         `alert topic ARN "${options.topicArn}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`,

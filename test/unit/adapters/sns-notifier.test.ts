@@ -68,14 +68,12 @@ describe('SnsNotifier', () => {
   });
 
   it('marks errors a retry cannot fix (access denied) as not retryable, still as AlertDeliveryError', async () => {
-    sns
-      .on(PublishCommand)
-      .rejects(
-        new AuthorizationErrorException({
-          message: 'not authorized to SNS:Publish',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    sns.on(PublishCommand).rejects(
+      new AuthorizationErrorException({
+        message: 'not authorized to SNS:Publish',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     const error = await deliveryError(new SnsNotifier({ topicArn: TOPIC, client }).publish(message));
     expect(error.retryable).toBe(false);
   });
