@@ -1,0 +1,417 @@
+/**
+ * CloudTrail API-call events delivered by EventBridge: the envelope schema and the
+ * mapping `eventName → affected targets` (cluster names for EKS, resource ids for EC2).
+ *
+ * Pure: no AWS, no clock. The handler resolves EC2 resource ids to VPCs and VPCs to
+ * clusters; this module only reads what the event itself says.
+ */
+import { z } from 'zod';
+
+/** EKS API calls that change something a rule reads. */
+export const EKS_EVENT_NAMES = [
+  'CreateCluster',
+  'DeleteCluster',
+  'UpdateClusterConfig',
+  'CreateNodegroup',
+  'UpdateNodegroupConfig',
+  'DeleteNodegroup',
+  'CreateFargateProfile',
+  'DeleteFargateProfile',
+  'CreateAddon',
+  'UpdateAddon',
+  'DeleteAddon',
+  'TagResource',
+  'UntagResource',
+] as const;
+
+/** EC2 API calls that change security groups, subnets, routing, endpoints or instances. */
+export const EC2_EVENT_NAMES = [
+  'AuthorizeSecurityGroupIngress',
+  'AuthorizeSecurityGroupEgress',
+  'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress',
+  'ModifySecurityGroupRules',
+  'DeleteSecurityGroup',
+  'CreateSubnet',
+  'DeleteSubnet',
+  'ModifySubnetAttribute',
+  'CreateTags',
+  'DeleteTags',
+  'CreateRoute',
+  'ReplaceRoute',
+  'DeleteRoute',
+  'AssociateRouteTable',
+  'DisassociateRouteTable',
+  'ReplaceRouteTableAssociation',
+  'CreateVpcEndpoint',
+  'ModifyVpcEndpoint',
+  'DeleteVpcEndpoints',
+  'CreateNatGateway',
+  'DeleteNatGateway',
+  'ModifyVpcAttribute',
+  'AssociateVpcCidrBlock',
+  'DisassociateVpcCidrBlock',
+  'AttachInternetGateway',
+  'DetachInternetGateway',
+  'ModifyInstanceAttribute',
+  'ModifyNetworkInterfaceAttribute',
+  'RunInstances',
+] as const;
+
+export type EksEventName = (typeof EKS_EVENT_NAMES)[number];
+export type Ec2EventName = (typeof EC2_EVENT_NAMES)[number];
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+const record = z.record(z.string(), z.unknown());
+
+/** The EventBridge envelope around a CloudTrail record (only the fields we read are required). */
+export const cloudTrailEventSchema = z.object({
+  id: z.string().optional(),
+  'detail-type': z.literal(CLOUDTRAIL_DETAIL_TYPE),
+  source: z.enum(['aws.eks', 'aws.ec2']),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  detail: z.object({
+    eventSource: z.string(),
+    eventName: z.string().min(1),
+    awsRegion: z.string().min(1),
+    recipientAccountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    eventTime: z.string().optional(),
+    eventID: z.string().optional(),
+    errorCode: z.string().optional(),
+    errorMessage: z.string().optional(),
+    requestParameters: record.nullish(),
+    responseElements: record.nullish(),
+  }),
+});
+
+export type CloudTrailEvent = z.infer<typeof cloudTrailEventSchema>;
+
+/** EC2 resource kinds an event can name; each resolves to a VPC. */
+export const EC2_RESOURCE_TYPES = [
+  'vpc',
+  'security-group',
+  'subnet',
+  'route-table',
+  'route-table-association',
+  'vpc-cidr-association',
+  'vpc-endpoint',
+  'nat-gateway',
+  'internet-gateway',
+  'instance',
+  'network-interface',
+] as const;
+export type Ec2ResourceType = (typeof EC2_RESOURCE_TYPES)[number];
+
+export interface Ec2ResourceRef {
+  type: Ec2ResourceType;
+  id: string;
+}
+
+/** What one event asks us to re-scan. */
+export type EventTargets =
+  | {
+      kind: 'targets';
+      accountId: string;
+      region: string;
+      eventName: string;
+      /** EKS events: the clusters named by the event. */
+      clusterNames: string[];
+      /** EC2 events: the resources named by the event (VPCs included when the event says them). */
+      resources: Ec2ResourceRef[];
+    }
+  | { kind: 'ignored'; eventName: string; reason: string };
+
+/** Walks `obj` along `path`, flattening CloudTrail's `{items: [...]}` sets and arrays. */
+function pluck(obj: unknown, path: readonly string[]): unknown[] {
+  let current: unknown[] = [obj];
+  for (const key of path) {
+    const next: unknown[] = [];
+    for (const value of current) {
+      if (value === null || typeof value !== 'object') continue;
+      const child = (value as Record<string, unknown>)[key];
+      if (Array.isArray(child)) next.push(...child);
+      else if (child !== undefined && child !== null) next.push(child);
+    }
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Strings at `path`. Newer EC2 actions log list members as `{ tag, content }` objects,
+ * single values as plain strings, several as arrays: all three are accepted.
+ */
+function strings(obj: unknown, path: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const value of pluck(obj, path)) {
+    if (typeof value === 'string' && value.length > 0) out.push(value);
+    else if (
+      value &&
+      typeof value === 'object' &&
+      typeof (value as { content?: unknown }).content === 'string'
+    ) {
+      out.push((value as { content: string }).content);
+    }
+  }
+  return out;
+}
+
+type Extractor = { type: Ec2ResourceType; from: 'req' | 'resp'; path: readonly string[] };
+
+const req = (type: Ec2ResourceType, ...path: string[]): Extractor => ({ type, from: 'req', path });
+const resp = (type: Ec2ResourceType, ...path: string[]): Extractor => ({ type, from: 'resp', path });
+
+/** The ids an SG rule change names: the group itself. */
+const sgRuleChange = [req('security-group', 'groupId')];
+
+/**
+ * Where each EC2 event keeps the ids it touches, in the shapes CloudTrail logs them.
+ * Newer "JSON-style" actions wrap the call in `<Name>Request` / `<Name>Response`.
+ */
+const EC2_EXTRACTORS: Record<Ec2EventName, readonly Extractor[]> = {
+  AuthorizeSecurityGroupIngress: [
+    ...sgRuleChange,
+    resp('security-group', 'securityGroupRuleSet', 'items', 'groupId'),
+  ],
+  AuthorizeSecurityGroupEgress: [
+    ...sgRuleChange,
+    resp('security-group', 'securityGroupRuleSet', 'items', 'groupId'),
+  ],
+  RevokeSecurityGroupIngress: sgRuleChange,
+  RevokeSecurityGroupEgress: sgRuleChange,
+  ModifySecurityGroupRules: [req('security-group', 'ModifySecurityGroupRulesRequest', 'GroupId')],
+  DeleteSecurityGroup: [req('security-group', 'groupId')],
+  CreateSubnet: [req('vpc', 'vpcId'), resp('subnet', 'subnet', 'subnetId'), resp('vpc', 'subnet', 'vpcId')],
+  DeleteSubnet: [req('subnet', 'subnetId')],
+  ModifySubnetAttribute: [req('subnet', 'subnetId')],
+  CreateTags: [], // typed by id prefix below
+  DeleteTags: [],
+  CreateRoute: [req('route-table', 'routeTableId')],
+  ReplaceRoute: [req('route-table', 'routeTableId')],
+  DeleteRoute: [req('route-table', 'routeTableId')],
+  AssociateRouteTable: [req('route-table', 'routeTableId'), req('subnet', 'subnetId')],
+  DisassociateRouteTable: [req('route-table-association', 'associationId')],
+  ReplaceRouteTableAssociation: [
+    req('route-table', 'routeTableId'),
+    req('route-table-association', 'associationId'),
+  ],
+  CreateVpcEndpoint: [
+    req('vpc', 'CreateVpcEndpointRequest', 'VpcId'),
+    resp('vpc-endpoint', 'CreateVpcEndpointResponse', 'vpcEndpoint', 'vpcEndpointId'),
+    resp('vpc', 'CreateVpcEndpointResponse', 'vpcEndpoint', 'vpcId'),
+  ],
+  ModifyVpcEndpoint: [req('vpc-endpoint', 'ModifyVpcEndpointRequest', 'VpcEndpointId')],
+  DeleteVpcEndpoints: [req('vpc-endpoint', 'DeleteVpcEndpointsRequest', 'VpcEndpointId')],
+  CreateNatGateway: [
+    req('subnet', 'CreateNatGatewayRequest', 'SubnetId'),
+    resp('nat-gateway', 'CreateNatGatewayResponse', 'natGateway', 'natGatewayId'),
+    resp('vpc', 'CreateNatGatewayResponse', 'natGateway', 'vpcId'),
+  ],
+  DeleteNatGateway: [req('nat-gateway', 'DeleteNatGatewayRequest', 'NatGatewayId')],
+  ModifyVpcAttribute: [req('vpc', 'vpcId')],
+  AssociateVpcCidrBlock: [req('vpc', 'vpcId'), resp('vpc', 'AssociateVpcCidrBlockResponse', 'vpcId')],
+  DisassociateVpcCidrBlock: [
+    req('vpc-cidr-association', 'associationId'),
+    resp('vpc', 'DisassociateVpcCidrBlockResponse', 'vpcId'),
+  ],
+  AttachInternetGateway: [req('vpc', 'vpcId'), req('internet-gateway', 'internetGatewayId')],
+  DetachInternetGateway: [req('vpc', 'vpcId'), req('internet-gateway', 'internetGatewayId')],
+  ModifyInstanceAttribute: [
+    req('instance', 'instanceId'),
+    req('security-group', 'groupSet', 'items', 'groupId'),
+  ],
+  ModifyNetworkInterfaceAttribute: [
+    req('network-interface', 'networkInterfaceId'),
+    req('security-group', 'groupSet', 'items', 'groupId'),
+  ],
+  RunInstances: [
+    resp('instance', 'instancesSet', 'items', 'instanceId'),
+    resp('vpc', 'instancesSet', 'items', 'vpcId'),
+    resp('subnet', 'instancesSet', 'items', 'subnetId'),
+  ],
+};
+
+/** Id prefixes of the resource kinds a tag change can matter for (other tagged resources are ignored). */
+const ID_PREFIXES: readonly [string, Ec2ResourceType][] = [
+  ['vpc-', 'vpc'],
+  ['sg-', 'security-group'],
+  ['subnet-', 'subnet'],
+  ['rtb-', 'route-table'],
+  ['vpce-', 'vpc-endpoint'],
+  ['nat-', 'nat-gateway'],
+  ['igw-', 'internet-gateway'],
+  ['i-', 'instance'],
+  ['eni-', 'network-interface'],
+];
+
+/** Classifies an EC2 id by its prefix; undefined for kinds no rule reads (AMIs, volumes…). */
+export function ec2ResourceTypeOf(id: string): Ec2ResourceType | undefined {
+  return ID_PREFIXES.find(([prefix]) => id.startsWith(prefix))?.[1];
+}
+
+/**
+ * Cluster name from an EKS ARN: `cluster/NAME`, `nodegroup/NAME/…`, `fargateprofile/NAME/…`,
+ * `addon/NAME/…`. Other EKS resources (identity provider configs, access entries) are not ours.
+ */
+export function clusterNameFromEksArn(arn: string): string | undefined {
+  const match = /^arn:aws[a-z-]*:eks:[^:]*:\d*:(cluster|nodegroup|fargateprofile|addon)\/([^/]+)/.exec(arn);
+  return match?.[2];
+}
+
+function eksClusterNames(eventName: EksEventName, detail: CloudTrailEvent['detail']): string[] {
+  const request = detail.requestParameters ?? {};
+  const response = detail.responseElements ?? {};
+  if (eventName === 'TagResource' || eventName === 'UntagResource') {
+    return strings(request, ['resourceArn']).flatMap((arn) => clusterNameFromEksArn(arn) ?? []);
+  }
+  return [
+    ...strings(request, ['name']),
+    ...strings(request, ['clusterName']),
+    ...strings(response, ['cluster', 'name']),
+    ...strings(response, ['nodegroup', 'clusterName']),
+    ...strings(response, ['fargateProfile', 'clusterName']),
+    ...strings(response, ['addon', 'clusterName']),
+  ];
+}
+
+function ec2Resources(eventName: Ec2EventName, detail: CloudTrailEvent['detail']): Ec2ResourceRef[] {
+  const request = detail.requestParameters ?? {};
+  const response = detail.responseElements ?? {};
+  if (eventName === 'CreateTags' || eventName === 'DeleteTags') {
+    return strings(request, ['resourcesSet', 'items', 'resourceId']).flatMap((id) => {
+      const type = ec2ResourceTypeOf(id);
+      return type ? [{ type, id }] : [];
+    });
+  }
+  return EC2_EXTRACTORS[eventName].flatMap((extractor) =>
+    strings(extractor.from === 'req' ? request : response, extractor.path).map((id) => ({
+      type: extractor.type,
+      id,
+    })),
+  );
+}
+
+function unique<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+const isEks = (name: string): name is EksEventName => (EKS_EVENT_NAMES as readonly string[]).includes(name);
+const isEc2 = (name: string): name is Ec2EventName => (EC2_EVENT_NAMES as readonly string[]).includes(name);
+
+/**
+ * Maps a validated CloudTrail event to what it affects. Failed calls change nothing and
+ * are ignored; so are events outside the lists above and events that name nothing we can use.
+ */
+export function mapCloudTrailEvent(event: CloudTrailEvent): EventTargets {
+  const { detail } = event;
+  const eventName = detail.eventName;
+  if (detail.errorCode) {
+    return { kind: 'ignored', eventName, reason: `the call failed (${detail.errorCode}); nothing changed` };
+  }
+  const base = {
+    kind: 'targets' as const,
+    accountId: detail.recipientAccountId,
+    region: detail.awsRegion,
+    eventName,
+  };
+  if (event.source === 'aws.eks' && isEks(eventName)) {
+    const clusterNames = unique(eksClusterNames(eventName, detail), (n) => n);
+    if (clusterNames.length === 0)
+      return { kind: 'ignored', eventName, reason: 'the event names no EKS cluster' };
+    return { ...base, clusterNames, resources: [] };
+  }
+  if (event.source === 'aws.ec2' && isEc2(eventName)) {
+    const resources = unique(ec2Resources(eventName, detail), (r) => `${r.type}/${r.id}`);
+    if (resources.length === 0) {
+      return {
+        kind: 'ignored',
+        eventName,
+        reason: 'the event names no resource an EKS networking rule reads',
+      };
+    }
+    return { ...base, clusterNames: [], resources };
+  }
+  return {
+    kind: 'ignored',
+    eventName,
+    reason: `${event.source} ${eventName} is not an event eks-netguard handles`,
+  };
+}
+
+/** Result of {@link parseCloudTrailEvent}: the event, or a one-line reason it is not one. */
+export type ParsedEvent = { ok: true; event: CloudTrailEvent } | { ok: false; error: string };
+
+/** Validates an EventBridge payload as a CloudTrail API-call event. */
+export function parseCloudTrailEvent(input: unknown): ParsedEvent {
+  const result = cloudTrailEventSchema.safeParse(input);
+  if (result.success) return { ok: true, event: result.data };
+  const issue = result.error.issues[0];
+  const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+  return { ok: false, error: `not a CloudTrail API-call event: ${path}: ${issue?.message ?? 'invalid'}` };
+}
+
+/** What {@link Ec2ResourceResolverPort.resolveVpcIds} found. */
+export interface VpcResolution {
+  vpcIds: string[];
+  /** Ids that could not be tied to a VPC (deleted, or the describe call failed). */
+  unresolved: { ref: Ec2ResourceRef; reason: string }[];
+}
+
+/** Turns EC2 resource ids into the VPCs they live in (by describing them in AWS). */
+export interface Ec2ResourceResolverPort {
+  resolveVpcIds(region: string, refs: readonly Ec2ResourceRef[]): Promise<VpcResolution>;
+}
+
+/** The cluster ↔ VPC index the scans keep in the findings table. */
+export interface ClusterIndexPort {
+  /** Live (not deleted) clusters the store knows in a VPC. */
+  clusterNamesInVpc(accountId: string, region: string, vpcId: string): Promise<string[]>;
+  /** Live clusters the store knows in a region (fallback when an id cannot be tied to a VPC). */
+  clusterNamesInRegion(accountId: string, region: string): Promise<string[]>;
+}
+
+/** Clusters an event affects, and how they were found (for the logs). */
+export interface AffectedClusters {
+  clusterNames: string[];
+  vpcIds: string[];
+  unresolved: VpcResolution['unresolved'];
+  /** True when unresolved ids made us fall back to every known cluster of the region. */
+  regionFallback: boolean;
+}
+
+/**
+ * Turns mapped targets into cluster names: EKS events name them; EC2 ids go to their
+ * VPC (described when the event does not say it) and from the VPC to its clusters.
+ * An id that cannot be tied to a VPC (typically a resource the event just deleted)
+ * falls back to every known cluster of the region: a missed change is worse than a
+ * few extra deduplicated scans.
+ */
+export async function affectedClusters(
+  targets: Extract<EventTargets, { kind: 'targets' }>,
+  ports: { resolver: Ec2ResourceResolverPort; index: ClusterIndexPort },
+): Promise<AffectedClusters> {
+  const names = new Set(targets.clusterNames);
+  if (targets.resources.length === 0) {
+    return { clusterNames: [...names], vpcIds: [], unresolved: [], regionFallback: false };
+  }
+  const { accountId, region } = targets;
+  const resolution = await ports.resolver.resolveVpcIds(region, targets.resources);
+  for (const vpcId of resolution.vpcIds) {
+    for (const name of await ports.index.clusterNamesInVpc(accountId, region, vpcId)) names.add(name);
+  }
+  const regionFallback = resolution.unresolved.length > 0;
+  if (regionFallback) {
+    for (const name of await ports.index.clusterNamesInRegion(accountId, region)) names.add(name);
+  }
+  return {
+    clusterNames: [...names].sort(),
+    vpcIds: resolution.vpcIds,
+    unresolved: resolution.unresolved,
+    regionFallback,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Environment configuration of the Lambda handlers: read once at cold start, validated
+ * with zod, failing fast with the name of the bad variable.
+ */
+import { z } from 'zod';
+import { SEVERITIES } from '../core/model.ts';
+
+export class HandlerConfigError extends Error {
+  override readonly name = 'HandlerConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export const envSchemas = {
+  queueUrl: z.url({ protocol: /^https?$/, error: 'must be the SQS queue URL' }),
+  tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
+  topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/, 'must be an SNS topic ARN'),
+  severity: z.enum(SEVERITIES),
+  /** `all`, or a comma-separated list of region names. */
+  regions: z
+    .string()
+    .trim()
+    .refine(
+      (s) => s === 'all' || s.split(',').every((r) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.trim())),
+      'must be "all" or a comma-separated list of regions such as eu-west-1,us-east-1',
+    ),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region'),
+  optionalUrl: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+/**
+ * Validates `env` against `shape` (keys are variable names).
+ * @throws HandlerConfigError naming the first bad variable and what it must be.
+ */
+export function readEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: Record<string, string | undefined>,
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = issue?.path.map(String).join('.') ?? '(unknown)';
+  const value = issue ? env[name] : undefined;
+  const what = value === undefined ? 'is not set' : `is invalid: ${issue?.message ?? 'invalid value'}`;
+  throw new HandlerConfigError(`environment variable ${name} ${what}`, { cause: result.error });
+}
+
+/** Splits `SCAN_REGIONS`; `all` → undefined (the caller lists enabled regions). */
+export function parseRegionList(value: string): string[] | undefined {
+  if (value.trim() === 'all') return undefined;
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
+}

@@ -1,0 +1,138 @@
+/**
+ * `on-change` Lambda (EventBridge, "AWS API Call via CloudTrail"): validates the event,
+ * ignores failed calls and events it does not know, maps it to the affected clusters
+ * and enqueues one scan per cluster. The FIFO queue's deduplication id turns a burst of
+ * events into one scan per cluster and time window.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { createAwsClients } from '../adapters/aws-clients.ts';
+import { createEc2ResourceResolver } from '../adapters/ec2-resource-resolver.ts';
+import { createFindingsStore, type FindingsStore } from '../adapters/findings-store.ts';
+import { createScanQueue } from '../adapters/scan-queue.ts';
+import {
+  affectedClusters,
+  type ClusterIndexPort,
+  type Ec2ResourceResolverPort,
+  mapCloudTrailEvent,
+  parseCloudTrailEvent,
+} from '../core/cloudtrail-event.ts';
+import type { ScanQueuePort, ScanRequest } from '../core/scan-request.ts';
+import { envSchemas, readEnv } from './env.ts';
+
+export interface OnChangeDeps {
+  queue: ScanQueuePort;
+  resolver: Ec2ResourceResolverPort;
+  index: ClusterIndexPort;
+  logger: Logger;
+  now: () => Date;
+}
+
+export type OnChangeResult =
+  | { status: 'ignored'; reason: string }
+  | { status: 'enqueued'; clusterNames: string[]; sent: number };
+
+export class EnqueueFailedError extends Error {
+  override readonly name = 'EnqueueFailedError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Handles one EventBridge event with injected dependencies. */
+export async function handleChange(deps: OnChangeDeps, input: unknown): Promise<OnChangeResult> {
+  const parsed = parseCloudTrailEvent(input);
+  if (!parsed.ok) {
+    // Retrying a malformed event cannot help: log it and acknowledge.
+    deps.logger.warn('event ignored', { reason: parsed.error });
+    return { status: 'ignored', reason: parsed.error };
+  }
+  const targets = mapCloudTrailEvent(parsed.event);
+  if (targets.kind === 'ignored') {
+    deps.logger.info('event ignored', { eventName: targets.eventName, reason: targets.reason });
+    return { status: 'ignored', reason: targets.reason };
+  }
+  const affected = await affectedClusters(targets, deps);
+  if (affected.unresolved.length > 0) {
+    deps.logger.info('ids not tied to a VPC; scanning every known cluster of the region', {
+      unresolved: affected.unresolved,
+    });
+  }
+  if (affected.clusterNames.length === 0) {
+    const reason = `no known cluster is affected (VPCs: ${affected.vpcIds.join(', ') || 'none'})`;
+    deps.logger.info('event ignored', { eventName: targets.eventName, reason });
+    return { status: 'ignored', reason };
+  }
+  const now = deps.now();
+  const requests: ScanRequest[] = affected.clusterNames.map((clusterName) => ({
+    kind: 'cluster',
+    accountId: targets.accountId,
+    region: targets.region,
+    clusterName,
+    reason: 'event',
+    eventName: targets.eventName,
+    requestedAt: now.toISOString(),
+    attempt: 0,
+  }));
+  const result = await deps.queue.enqueue(requests, now);
+  if (result.failed.length > 0) {
+    // Throwing makes EventBridge retry the invocation; duplicates are deduplicated by the queue.
+    throw new EnqueueFailedError(
+      `${result.failed.length} scan requests not enqueued: ${result.failed.map((f) => f.message).join('; ')}`,
+    );
+  }
+  deps.logger.info('scans enqueued', {
+    eventName: targets.eventName,
+    clusterNames: affected.clusterNames,
+    vpcIds: affected.vpcIds,
+  });
+  return { status: 'enqueued', clusterNames: affected.clusterNames, sent: result.sent };
+}
+
+const logger = new Logger({ serviceName: 'eks-netguard' });
+let deps: OnChangeDeps | undefined;
+
+/** The cluster ↔ VPC index backed by the findings table (deleted clusters left out). */
+export function clusterIndexFromStore(
+  store: Pick<FindingsStore, 'findClustersByVpc' | 'listClusters'>,
+): ClusterIndexPort {
+  return {
+    async clusterNamesInVpc(accountId, region, vpcId) {
+      const clusters = await store.findClustersByVpc(accountId, region, vpcId);
+      return clusters.filter((c) => !c.deletedAt).map((c) => c.clusterName);
+    },
+    async clusterNamesInRegion(accountId, region) {
+      const clusters = await store.listClusters(accountId, region);
+      return clusters.filter((c) => !c.deletedAt).map((c) => c.clusterName);
+    },
+  };
+}
+
+function defaultDeps(): OnChangeDeps {
+  const env = readEnv({ SCAN_QUEUE_URL: envSchemas.queueUrl, TABLE_NAME: envSchemas.tableName }, process.env);
+  const clients = createAwsClients();
+  return {
+    queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
+    resolver: createEc2ResourceResolver((region) => clients.ec2(region)),
+    index: clusterIndexFromStore(createFindingsStore({ tableName: env.TABLE_NAME })),
+    logger,
+    now: () => new Date(),
+  };
+}
+
+/** Replaces the dependencies (tests, local invoke). */
+export function setOnChangeDeps(next: OnChangeDeps | undefined): void {
+  deps = next;
+}
+
+export async function handler(event: unknown, context?: Context): Promise<OnChangeResult> {
+  deps ??= defaultDeps();
+  if (context) deps.logger.addContext(context);
+  const id = (event as { id?: unknown } | null)?.id;
+  deps.logger.appendKeys({ correlation_id: typeof id === 'string' ? id : undefined });
+  try {
+    return await handleChange(deps, event);
+  } finally {
+    deps.logger.resetKeys();
+  }
+}
