@@ -20,7 +20,7 @@ import { createScanQueue } from '../adapters/scan-queue.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { mergeRuleConfig, ruleConfigFileSchema } from '../core/config.ts';
 import type { RuleConfig, RuleDefinition, Severity } from '../core/model.ts';
-import type { ScanServiceDeps, ScanTrigger } from '../core/ports.ts';
+import type { ScanTrigger } from '../core/ports.ts';
 import { processSnapshot, resolveDeletedClusters, type ScanServiceDeps } from '../core/process-scan.ts';
 import { RULES } from '../core/rules/index.ts';
 import {
