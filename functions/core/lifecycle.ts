@@ -5,7 +5,16 @@ import type { Finding, Severity } from './model.ts';
 
 export type FindingStatus = 'OPEN' | 'RESOLVED' | 'SUPPRESSED';
 
-export type TransitionKind = 'OPENED' | 'RESOLVED' | 'REOPENED' | 'SUPPRESSED' | 'UNSUPPRESSED' | 'SEVERITY_CHANGED';
+export type TransitionKind =
+  | 'OPENED'
+  | 'RESOLVED'
+  | 'REOPENED'
+  | 'SUPPRESSED'
+  | 'UNSUPPRESSED'
+  | 'SEVERITY_CHANGED';
+
+/** Why a finding was resolved: `fixed` (a complete scan no longer sees it) or `cluster-deleted`. */
+export type ResolvedReason = 'fixed' | 'cluster-deleted';
 
 /** A finding as the store keeps it. */
 export interface StoredFinding extends Finding {
@@ -13,12 +22,13 @@ export interface StoredFinding extends Finding {
   firstSeenAt: string;
   /**
    * Last scan that saw it. Not rewritten on unchanged re-scans: readers take the
-   * later of this and the cluster's last complete scan while the finding is OPEN/SUPPRESSED.
+   * later of this and the cluster's last complete scan while the finding is OPEN/SUPPRESSED
+   * (see {@link effectiveLastSeenAt}).
    */
   lastSeenAt: string;
   resolvedAt?: string;
-  /** Why it was resolved: `fixed` (a complete scan no longer sees it) or `cluster-deleted`. */
-  resolvedReason?: 'fixed' | 'cluster-deleted';
+  /** Why it was resolved. */
+  resolvedReason?: ResolvedReason;
   reopenedCount: number;
   /** Id of the suppression that matches it, while SUPPRESSED. */
   suppressionId?: string;
@@ -34,4 +44,19 @@ export interface Transition {
   finding: StoredFinding;
   /** Severity before a SEVERITY_CHANGED transition. */
   previousSeverity?: Severity;
+  /** Status before the transition (absent for a finding seen for the first time). */
+  previousStatus?: FindingStatus;
+}
+
+/**
+ * "Last seen" as readers should report it: an OPEN or SUPPRESSED finding is not rewritten
+ * by scans that see it unchanged, so it was last seen by the cluster's last complete scan
+ * (when that scan is later than the stored value).
+ */
+export function effectiveLastSeenAt(
+  finding: StoredFinding,
+  clusterLastCompleteScanAt: string | undefined,
+): string {
+  if (finding.status === 'RESOLVED' || clusterLastCompleteScanAt === undefined) return finding.lastSeenAt;
+  return clusterLastCompleteScanAt > finding.lastSeenAt ? clusterLastCompleteScanAt : finding.lastSeenAt;
 }

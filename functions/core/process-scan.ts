@@ -1,0 +1,520 @@
+/**
+ * The scan-processing service: snapshot → evaluate → reconcile → store → alert, per cluster,
+ * through the ports of `ports.ts`. Pure of AWS; the clock is a port.
+ *
+ * At-least-once safety: the caller gives the scan id (stable across redeliveries). Each
+ * cluster's result is committed together with the alert it owes (state PENDING); the alert
+ * is published after the commit and then marked SENT. A redelivered scan finds its record
+ * and only flushes what is still pending; a failed publish stays pending and goes out with
+ * the next attempt or the next scan of the cluster.
+ */
+import { type AlertMessage, buildClusterAlert } from './alert-message.ts';
+import { type ClusterCoverage, evaluateSnapshot } from './evaluate.ts';
+import type { Transition } from './lifecycle.ts';
+import type { Finding, RuleConfig, RuleDefinition, Severity } from './model.ts';
+import {
+  type ClusterKey,
+  type ClusterRecord,
+  type ClusterScanRecord,
+  emptyCounts,
+  type FindingsRepository,
+  ScanAlreadyRecordedError,
+  type ScanError,
+  type ScanServiceDeps,
+  type ScanTrigger,
+  type SeverityCounts,
+  VersionConflictError,
+} from './ports.ts';
+import { reconcile } from './reconcile.ts';
+import type { Snapshot } from './snapshot.ts';
+import type { Suppression } from './suppression.ts';
+
+export type { ScanServiceDeps } from './ports.ts';
+
+export interface ScanServiceOptions {
+  /** Lowest severity of a transition that is alerted (default MEDIUM). */
+  notifyThreshold?: Severity;
+  /** Attempts per cluster when a concurrent scan wins the version race (default 5). */
+  maxAttempts?: number;
+}
+
+export interface ClusterScanInput {
+  scanId: string;
+  /** Snapshot time: state older than what the store holds is never applied. */
+  scannedAt: string;
+  key: ClusterKey;
+  clusterArn?: string;
+  vpcId?: string;
+  /** The scan's findings for this cluster. */
+  findings: readonly Finding[];
+  /** Coverage from `evaluateSnapshot`; required unless the cluster was deleted. */
+  coverage?: ClusterCoverage;
+  clusterDeleted?: boolean;
+  suppressions: readonly Suppression[];
+  /** Evaluation errors of this cluster (rules that threw), kept on the scan record. */
+  errors?: readonly ScanError[];
+}
+
+export type ClusterOutcome = 'PROCESSED' | 'SKIPPED' | 'ALREADY_PROCESSED' | 'FAILED';
+
+export interface ClusterScanResult {
+  key: ClusterKey;
+  outcome: ClusterOutcome;
+  reason?: string;
+  transitions: Transition[];
+  findingWrites: number;
+  alertsPublished: number;
+  errors: ScanError[];
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * Processes one cluster of one scan: reconcile against the store, commit with optimistic
+ * locking (reload and retry on conflict), then publish every alert the cluster still owes.
+ * Never throws for a store or notifier failure: it reports `FAILED` with the error.
+ */
+export async function processClusterScan(
+  deps: ScanServiceDeps,
+  input: ClusterScanInput,
+  options: ScanServiceOptions = {},
+): Promise<ClusterScanResult> {
+  const result: ClusterScanResult = {
+    key: input.key,
+    outcome: 'FAILED',
+    transitions: [],
+    findingWrites: 0,
+    alertsPublished: 0,
+    errors: [],
+  };
+  try {
+    const previous = await deps.repository.getClusterScan(input.scanId, input.key);
+    if (previous?.phase === 'COMMITTED') {
+      result.outcome = 'ALREADY_PROCESSED';
+      const state = await deps.repository.loadCluster(input.key);
+      await flushAlerts(deps, input.key, pendingIds(state.cluster, input.scanId, previous), result);
+      return result;
+    }
+    // A WRITING record means an earlier attempt stopped mid-commit: its draft alert covers
+    // findings it may already have written, which this attempt will no longer see change.
+    const attempts: AttemptState = { carried: new Map(), draftAlert: previous?.alert };
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      const committed = await attemptCommit(deps, input, options, result, attempts);
+      if (committed === 'conflict') {
+        if (attempt < maxAttempts) continue;
+        throw new VersionConflictError(
+          `cluster changed under ${maxAttempts} consecutive attempts; giving up`,
+        );
+      }
+      await flushAlerts(deps, input.key, committed, result);
+      return result;
+    }
+  } catch (error) {
+    result.outcome = 'FAILED';
+    result.errors.push(clusterError(input.key, 'ProcessClusterScan', error));
+    return result;
+  }
+}
+
+/** What survives from one commit attempt to the next. */
+interface AttemptState {
+  /** Transitions whose writes were applied by an attempt that then hit a conflict. */
+  carried: Map<string, Transition>;
+  draftAlert: AlertMessage | undefined;
+}
+
+/** One load → reconcile → commit round. Returns the scan ids whose alerts to flush, or 'conflict'. */
+async function attemptCommit(
+  deps: ScanServiceDeps,
+  input: ClusterScanInput,
+  options: ScanServiceOptions,
+  result: ClusterScanResult,
+  attempts: AttemptState,
+): Promise<string[] | 'conflict'> {
+  const { repository, clock } = deps;
+  const now = clock.now();
+  const state = await repository.loadCluster(input.key);
+  const base = baseRecord(input, now, input.errors ?? []);
+  const last = state.cluster?.lastScanAt;
+  if (last !== undefined && input.scannedAt < last) {
+    // An older snapshot (a delayed redelivery) must never undo what a newer scan stored.
+    const reason = `snapshot ${input.scannedAt} is older than the last applied scan ${last} (${state.cluster?.lastScanId})`;
+    result.outcome = 'SKIPPED';
+    result.reason = reason;
+    return recordOnly(repository, { ...base, outcome: 'SKIPPED', reason }, state.cluster, result);
+  }
+  if (input.clusterDeleted && !state.cluster && state.findings.length === 0) {
+    result.outcome = 'SKIPPED';
+    result.reason = 'cluster deleted and unknown to the store';
+    return recordOnly(repository, { ...base, outcome: 'SKIPPED', reason: result.reason }, undefined, result);
+  }
+  const coverage = input.coverage;
+  const reconciled = reconcile({
+    stored: state.findings,
+    current: input.findings,
+    evaluatedRuleIds: coverage?.evaluatedRuleIds ?? [],
+    suppressions: input.suppressions,
+    now,
+    clusterDeleted: input.clusterDeleted ?? false,
+  });
+  const fresh = new Set(reconciled.transitions.map((t) => t.finding.id));
+  const transitions = [
+    ...[...attempts.carried.values()].filter((t) => !fresh.has(t.finding.id)),
+    ...reconciled.transitions,
+  ];
+  // Resolving a waived finding is not news to anyone: nobody was alerted about it.
+  const alertable = transitions.filter((t) => !(t.kind === 'RESOLVED' && t.previousStatus === 'SUPPRESSED'));
+  const built = buildClusterAlert({
+    scanId: input.scanId,
+    accountId: input.key.accountId,
+    region: input.key.region,
+    clusterName: input.key.clusterName,
+    ...((input.clusterArn ?? state.cluster?.clusterArn)
+      ? { clusterArn: input.clusterArn ?? state.cluster?.clusterArn }
+      : {}),
+    transitions: alertable,
+    threshold: options.notifyThreshold ?? 'MEDIUM',
+  });
+  const alert = built ?? (transitions.length === 0 ? attempts.draftAlert : undefined);
+  const complete =
+    !input.clusterDeleted && coverage !== undefined && coverage.skipped.every((s) => s.reason === 'disabled');
+  const pending = new Set(state.cluster?.pendingAlertScanIds ?? []);
+  if (alert) pending.add(input.scanId);
+  const cluster = nextClusterRecord(state.cluster, input, reconciled.after, now, complete, [...pending]);
+  const record: ClusterScanRecord = {
+    ...base,
+    outcome: 'PROCESSED',
+    transitions: countKinds(transitions),
+    findingWrites: reconciled.writes.length,
+    alertState: alert ? 'PENDING' : 'NONE',
+    ...(alert ? { alert } : {}),
+  };
+  try {
+    await repository.commitClusterScan({
+      cluster,
+      ...(state.cluster ? { expectedClusterVersion: state.cluster.version } : {}),
+      writes: reconciled.writes,
+      record,
+    });
+  } catch (error) {
+    if (error instanceof VersionConflictError) {
+      const applied = new Set(error.appliedFindingIds);
+      for (const t of reconciled.transitions)
+        if (applied.has(t.finding.id)) attempts.carried.set(t.finding.id, t);
+      return 'conflict';
+    }
+    if (error instanceof ScanAlreadyRecordedError) {
+      // Another delivery of this scan committed first: only flush what it left pending.
+      result.outcome = 'ALREADY_PROCESSED';
+      const fresh = await repository.loadCluster(input.key);
+      return fresh.cluster?.pendingAlertScanIds ?? [];
+    }
+    throw error;
+  }
+  result.outcome = 'PROCESSED';
+  result.transitions = transitions;
+  result.findingWrites = reconciled.writes.length;
+  return cluster.pendingAlertScanIds;
+}
+
+async function recordOnly(
+  repository: FindingsRepository,
+  record: ClusterScanRecord,
+  cluster: ClusterRecord | undefined,
+  result: ClusterScanResult,
+): Promise<string[]> {
+  try {
+    await repository.recordClusterScan(record);
+  } catch (error) {
+    if (!(error instanceof ScanAlreadyRecordedError)) throw error;
+    result.outcome = 'ALREADY_PROCESSED';
+  }
+  // Even a skipped scan flushes alerts earlier attempts left pending.
+  return cluster?.pendingAlertScanIds ?? [];
+}
+
+function pendingIds(cluster: ClusterRecord | undefined, scanId: string, record: ClusterScanRecord): string[] {
+  const ids = new Set(cluster?.pendingAlertScanIds ?? []);
+  if (record.alertState === 'PENDING') ids.add(scanId);
+  return [...ids];
+}
+
+/** Publishes each pending alert once; a failure leaves it pending for the next attempt. */
+async function flushAlerts(
+  deps: ScanServiceDeps,
+  key: ClusterKey,
+  scanIds: readonly string[],
+  result: ClusterScanResult,
+): Promise<void> {
+  for (const scanId of scanIds) {
+    const record = await deps.repository.getClusterScan(scanId, key);
+    // A record still WRITING belongs to a commit in flight: its alert is not final yet.
+    if (record?.phase === 'WRITING') continue;
+    if (record?.alertState === 'PENDING' && record.alert) {
+      try {
+        await deps.notifier.publish(record.alert);
+      } catch (error) {
+        result.errors.push(clusterError(key, 'PublishAlert', error, `alert of scan ${scanId} stays pending`));
+        continue;
+      }
+      result.alertsPublished++;
+    }
+    // Also clears ids whose record is gone or already SENT, so the pending list cannot grow stale.
+    await deps.repository.markAlertSent(scanId, key, deps.clock.now().toISOString());
+  }
+}
+
+function baseRecord(input: ClusterScanInput, now: Date, errors: readonly ScanError[]): ClusterScanRecord {
+  return {
+    ...input.key,
+    scanId: input.scanId,
+    scannedAt: input.scannedAt,
+    phase: 'COMMITTED',
+    outcome: 'PROCESSED',
+    counts: countSeverities(input.findings),
+    transitions: {},
+    findingWrites: 0,
+    errors: [...errors],
+    alertState: 'NONE',
+    processedAt: now.toISOString(),
+  };
+}
+
+function nextClusterRecord(
+  previous: ClusterRecord | undefined,
+  input: ClusterScanInput,
+  findings: readonly { status: string; severity: Severity }[],
+  now: Date,
+  complete: boolean,
+  pendingAlertScanIds: string[],
+): ClusterRecord {
+  const openCounts = emptyCounts();
+  let suppressedCount = 0;
+  for (const finding of findings) {
+    if (finding.status === 'OPEN') openCounts[finding.severity]++;
+    else if (finding.status === 'SUPPRESSED') suppressedCount++;
+  }
+  const clusterArn = input.clusterArn ?? previous?.clusterArn;
+  const vpcId = input.vpcId ?? previous?.vpcId;
+  const lastCompleteScanAt = complete ? input.scannedAt : previous?.lastCompleteScanAt;
+  const lastCompleteScanId = complete ? input.scanId : previous?.lastCompleteScanId;
+  const deletedAt = input.clusterDeleted ? (previous?.deletedAt ?? now.toISOString()) : undefined;
+  return {
+    ...input.key,
+    ...(clusterArn ? { clusterArn } : {}),
+    ...(vpcId ? { vpcId } : {}),
+    lastScanAt: input.scannedAt,
+    lastScanId: input.scanId,
+    ...(lastCompleteScanAt ? { lastCompleteScanAt } : {}),
+    ...(lastCompleteScanId ? { lastCompleteScanId } : {}),
+    openCounts,
+    suppressedCount,
+    ...(deletedAt ? { deletedAt } : {}),
+    pendingAlertScanIds,
+    updatedAt: now.toISOString(),
+    version: (previous?.version ?? 0) + 1,
+  };
+}
+
+function countSeverities(findings: readonly Finding[]): SeverityCounts {
+  const counts = emptyCounts();
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
+function countKinds(transitions: readonly Transition[]): ClusterScanRecord['transitions'] {
+  const counts: ClusterScanRecord['transitions'] = {};
+  for (const t of transitions) counts[t.kind] = (counts[t.kind] ?? 0) + 1;
+  return counts;
+}
+
+function clusterError(key: ClusterKey, operation: string, error: unknown, suffix?: string): ScanError {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    region: key.region,
+    clusterName: key.clusterName,
+    operation,
+    message: suffix ? `${message} (${suffix})` : message,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Whole snapshots
+
+export interface SnapshotScanInput {
+  scanId: string;
+  trigger: ScanTrigger;
+  snapshot: Snapshot;
+  rules: readonly RuleDefinition[];
+  ruleConfig: RuleConfig;
+  /**
+   * Set when the collection was filtered to some clusters: only those may be found deleted.
+   * Without it every cluster the store knows in a listed region is expected in the snapshot.
+   */
+  targetClusterNames?: readonly string[];
+}
+
+export interface SnapshotScanResult {
+  scanId: string;
+  status: 'COMPLETED' | 'FAILED';
+  clusters: ClusterScanResult[];
+  /** Clusters found deleted (resolved with `cluster-deleted`). */
+  deleted: ClusterKey[];
+  errors: ScanError[];
+}
+
+/**
+ * Processes a whole snapshot: every cluster in it, then deleted-cluster detection (a cluster
+ * the store knows in a region whose listing succeeded, absent from the snapshot, and not
+ * named by any collection error). One cluster's failure never stops the others.
+ */
+export async function processSnapshot(
+  deps: ScanServiceDeps,
+  input: SnapshotScanInput,
+  options: ScanServiceOptions = {},
+): Promise<SnapshotScanResult> {
+  const { snapshot } = input;
+  const startedAt = deps.clock.now().toISOString();
+  await deps.repository.startScan({
+    scanId: input.scanId,
+    trigger: input.trigger,
+    status: 'RUNNING',
+    accountId: snapshot.accountId,
+    startedAt,
+    errors: [],
+  });
+  const errors: ScanError[] = snapshot.errors.map((e) => ({
+    message: e.message,
+    region: e.region,
+    operation: e.operation,
+    ...(e.clusterName ? { clusterName: e.clusterName } : {}),
+  }));
+  let suppressions: Suppression[];
+  try {
+    suppressions = await deps.suppressions.listSuppressions(deps.clock.now());
+  } catch (error) {
+    // Scanning without the waivers would reopen and alert every suppressed finding: fail instead.
+    const message = `cannot load suppressions: ${error instanceof Error ? error.message : String(error)}`;
+    errors.push({ operation: 'ListSuppressions', message });
+    await deps.repository.finishScan(input.scanId, 'FAILED', deps.clock.now().toISOString(), errors);
+    return { scanId: input.scanId, status: 'FAILED', clusters: [], deleted: [], errors };
+  }
+  const evaluation = evaluateSnapshot(snapshot, input.rules, input.ruleConfig);
+  const results: ClusterScanResult[] = [];
+  for (const coverage of evaluation.coverage) {
+    const key = { accountId: snapshot.accountId, region: coverage.region, clusterName: coverage.clusterName };
+    const findings = evaluation.findings.filter(
+      (f) => f.region === key.region && f.clusterName === key.clusterName,
+    );
+    const clusterErrors = evaluation.errors
+      .filter((e) => e.region === key.region && e.clusterName === key.clusterName)
+      .map((e) => ({ region: e.region, clusterName: e.clusterName, ruleId: e.ruleId, message: e.message }));
+    results.push(
+      await processClusterScan(
+        deps,
+        {
+          scanId: input.scanId,
+          scannedAt: snapshot.scannedAt,
+          key,
+          clusterArn: coverage.clusterArn,
+          ...(coverage.vpcId ? { vpcId: coverage.vpcId } : {}),
+          findings,
+          coverage,
+          suppressions,
+          errors: clusterErrors,
+        },
+        options,
+      ),
+    );
+  }
+  const deleted: ClusterKey[] = [];
+  for (const region of snapshot.regions) {
+    if (snapshot.errors.some((e) => e.region === region && !e.clusterName && e.operation === 'ListClusters'))
+      continue;
+    const present = new Set(snapshot.clusters.filter((c) => c.region === region).map((c) => c.cluster.name));
+    // A cluster the collector failed to describe is not gone: it just could not be read.
+    for (const e of snapshot.errors) if (e.region === region && e.clusterName) present.add(e.clusterName);
+    const swept = await resolveDeletedClusters(
+      deps,
+      {
+        scanId: input.scanId,
+        scannedAt: snapshot.scannedAt,
+        accountId: snapshot.accountId,
+        region,
+        liveClusterNames: [...present],
+        ...(input.targetClusterNames ? { onlyClusterNames: input.targetClusterNames } : {}),
+        suppressions,
+      },
+      options,
+    );
+    deleted.push(...swept.deleted);
+    results.push(...swept.clusters);
+    errors.push(...swept.errors);
+  }
+  const failed = results.filter((r) => r.outcome === 'FAILED').length;
+  const status = results.length > 0 && failed === results.length ? 'FAILED' : 'COMPLETED';
+  // Cluster errors live on the per-cluster records; the scan record keeps scan-level ones.
+  await deps.repository.finishScan(input.scanId, status, deps.clock.now().toISOString(), errors);
+  const all = [...errors, ...results.flatMap((r) => r.errors)];
+  return { scanId: input.scanId, status, clusters: results, deleted, errors: all };
+}
+
+export interface RegionSweepInput {
+  scanId: string;
+  scannedAt: string;
+  accountId: string;
+  region: string;
+  /** Every cluster EKS listed in the region (a complete listing, never a partial one). */
+  liveClusterNames: readonly string[];
+  /** When set, only these stored clusters are candidates (a targeted scan). */
+  onlyClusterNames?: readonly string[];
+  suppressions?: readonly Suppression[];
+}
+
+/**
+ * Resolves, with reason `cluster-deleted`, every stored cluster of a region that a complete
+ * listing no longer shows. Used by {@link processSnapshot} and by the region-sweep message.
+ */
+export async function resolveDeletedClusters(
+  deps: ScanServiceDeps,
+  input: RegionSweepInput,
+  options: ScanServiceOptions = {},
+): Promise<{ deleted: ClusterKey[]; clusters: ClusterScanResult[]; errors: ScanError[] }> {
+  const live = new Set(input.liveClusterNames);
+  const only = input.onlyClusterNames ? new Set(input.onlyClusterNames) : undefined;
+  let known: ClusterRecord[];
+  try {
+    known = await deps.repository.listClusters(input.accountId, input.region);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      deleted: [],
+      clusters: [],
+      errors: [{ region: input.region, operation: 'ListStoredClusters', message }],
+    };
+  }
+  const gone = known.filter(
+    (c) => !c.deletedAt && !live.has(c.clusterName) && (!only || only.has(c.clusterName)),
+  );
+  const clusters: ClusterScanResult[] = [];
+  for (const cluster of gone) {
+    const key = { accountId: cluster.accountId, region: cluster.region, clusterName: cluster.clusterName };
+    clusters.push(
+      await processClusterScan(
+        deps,
+        {
+          scanId: input.scanId,
+          scannedAt: input.scannedAt,
+          key,
+          findings: [],
+          clusterDeleted: true,
+          suppressions: input.suppressions ?? [],
+        },
+        options,
+      ),
+    );
+  }
+  const deleted = clusters.filter((c) => c.outcome === 'PROCESSED').map((c) => c.key);
+  return { deleted, clusters, errors: [] };
+}
