@@ -19,7 +19,7 @@ import {
   isStsCredentialsError,
 } from './errors.ts';
 import { createLimiter } from './inventory/concurrency.ts';
-import type { CollectContext } from './inventory/context.ts';
+import { type CollectContext, recordError } from './inventory/context.ts';
 import { collectEksClusters } from './inventory/eks-collector.ts';
 import { collectVpcs, resolveClusterVpcIds } from './inventory/vpc-collector.ts';
 
@@ -83,12 +83,30 @@ async function readAccountId(clients: AwsClients, region: string): Promise<strin
   }
 }
 
+type RegionInventory = Pick<Snapshot, 'clusters' | 'vpcs'>;
+
 async function collectRegion(
   clients: AwsClients,
   ctx: CollectContext,
   region: string,
   clusterNames?: string[],
-) {
+): Promise<RegionInventory> {
+  try {
+    return await collectRegionParts(clients, ctx, region, clusterNames);
+  } catch (error) {
+    // Every AWS call is already guarded; this catches a defect (e.g. an unexpected
+    // response shape) so that it costs one region, reported, instead of the scan.
+    recordError(ctx, { region }, 'CollectRegion', error instanceof Error ? error.message : String(error));
+    return { clusters: [], vpcs: [] };
+  }
+}
+
+async function collectRegionParts(
+  clients: AwsClients,
+  ctx: CollectContext,
+  region: string,
+  clusterNames?: string[],
+): Promise<RegionInventory> {
   const clusters = await collectEksClusters(ctx, clients.eks(region), region, clusterNames);
   if (!clusters || clusters.length === 0) return { clusters: [], vpcs: [] };
   const ec2 = clients.ec2(region);

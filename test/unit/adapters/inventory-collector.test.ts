@@ -548,6 +548,49 @@ describe('collectInventory: failures', () => {
     ]);
   });
 
+  it('contains an unexpected failure inside one region and still collects the others', async () => {
+    const broken = emptyRegion();
+    addCluster(broken, 'b', 'vpc-b');
+    const healthy = emptyRegion();
+    addCluster(healthy, 'h', 'vpc-h');
+    fake = fakeAws({ 'eu-west-1': broken, 'eu-west-2': healthy });
+    fake.ec2.on(DescribeSubnetsCommand).callsFake(async (_input, getClient) => {
+      if ((await getClient().config.region()) === 'eu-west-1') return { Subnets: [null] }; // malformed answer
+      return { Subnets: healthy.subnets };
+    });
+    const snapshot = await collectInventory(fake.clients, {
+      regions: ['eu-west-1', 'eu-west-2'],
+      now: () => FIXED_NOW,
+    });
+    expect(snapshot.clusters.map((c) => c.cluster.name)).toEqual(['h']);
+    expect(snapshot.vpcs.map((v) => [v.vpcId, v.subnets.length])).toEqual([['vpc-h', 2]]);
+    expect(snapshot.errors).toEqual([
+      expect.objectContaining({ region: 'eu-west-1', operation: 'CollectRegion' }),
+    ]);
+  });
+
+  it('never has more AWS calls in flight than the concurrency option', async () => {
+    const region = emptyRegion();
+    for (let i = 0; i < 10; i++) addCluster(region, `c${i}`, 'vpc-1');
+    fake = fakeAws({ [REGION]: region });
+    let inFlight = 0;
+    let peak = 0;
+    fake.eks.on(DescribeClusterCommand).callsFake(async (input: { name: string }) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return { cluster: region.clusters.find((c) => c.name === input.name) };
+    });
+    const snapshot = await collectInventory(fake.clients, {
+      regions: [REGION],
+      concurrency: 2,
+      now: () => FIXED_NOW,
+    });
+    expect(snapshot.clusters).toHaveLength(10);
+    expect(peak).toBe(2);
+  });
+
   it('describes only the named clusters, without ListClusters, when clusterNames is given', async () => {
     const region = emptyRegion();
     addCluster(region, 'a', 'vpc-1');
