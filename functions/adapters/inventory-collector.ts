@@ -28,7 +28,10 @@ export const DEFAULT_CONCURRENCY = 8;
 
 export interface CollectOptions {
   regions: string[];
-  /** Only these clusters (the scan-cluster Lambda); a name that does not exist is skipped. */
+  /**
+   * Only these clusters (the scan-cluster Lambda); a name that does not exist is
+   * skipped. Absent or empty: every cluster of each region (ListClusters).
+   */
   clusterNames?: string[];
   /** Concurrent AWS calls; default 8. */
   concurrency?: number;
@@ -40,7 +43,7 @@ export interface CollectOptions {
 
 const optionsSchema = z.object({
   regions: z
-    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region name such as eu-west-1'))
+    .array(z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d+$/, 'must be an AWS region name such as eu-west-1'))
     .min(1, 'at least one region is required'),
   clusterNames: z.array(z.string().min(1, 'cluster names must not be empty')).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
@@ -128,6 +131,7 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
   validate(options);
   const scannedAt = options.now().toISOString();
   const regions = [...new Set(options.regions)];
+  const clusterNames = options.clusterNames?.length ? [...new Set(options.clusterNames)] : undefined;
   const accountId = options.accountId ?? (await readAccountId(clients, regions[0]!));
   const ctx: CollectContext = {
     limit: createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
@@ -135,7 +139,7 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
   };
   // Regions run side by side; one region's failures stay in its error entries.
   const perRegion = await Promise.all(
-    regions.map((region) => collectRegion(clients, ctx, region, options.clusterNames)),
+    regions.map((region) => collectRegion(clients, ctx, region, clusterNames)),
   );
   if (ctx.credentialsFailure !== undefined && isGlobalCredentialsError(ctx.credentialsFailure)) {
     throw credentialsError(ctx.credentialsFailure);
@@ -147,6 +151,11 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
     regions,
     clusters: perRegion.flatMap((r) => r.clusters),
     vpcs: perRegion.flatMap((r) => r.vpcs),
-    errors: ctx.errors,
+    // Calls finish in any order; sorted errors keep snapshots of the same account comparable.
+    errors: ctx.errors.sort((a, b) =>
+      [a.region, a.clusterName ?? '', a.vpcId ?? '', a.operation]
+        .join('\0')
+        .localeCompare([b.region, b.clusterName ?? '', b.vpcId ?? '', b.operation].join('\0')),
+    ),
   };
 }

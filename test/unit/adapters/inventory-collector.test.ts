@@ -548,6 +548,19 @@ describe('collectInventory: failures', () => {
     ]);
   });
 
+  it('lists every cluster when clusterNames is an empty list', async () => {
+    const region = emptyRegion();
+    addCluster(region, 'a', 'vpc-1');
+    fake = fakeAws({ [REGION]: region });
+    const snapshot = await collectInventory(fake.clients, {
+      regions: [REGION],
+      clusterNames: [],
+      now: () => FIXED_NOW,
+    });
+    expect(snapshot.clusters.map((c) => c.cluster.name)).toEqual(['a']);
+    expect(fake.eks.commandCalls(ListClustersCommand)).toHaveLength(1);
+  });
+
   it('contains an unexpected failure inside one region and still collects the others', async () => {
     const broken = emptyRegion();
     addCluster(broken, 'b', 'vpc-b');
