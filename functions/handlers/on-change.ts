@@ -5,8 +5,8 @@
  * events into one scan per cluster and time window.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Context } from 'aws-lambda';
-import { createAwsClients } from '../adapters/aws-clients.ts';
 import { createEc2ResourceResolver } from '../adapters/ec2-resource-resolver.ts';
 import { createFindingsStore, type FindingsStore } from '../adapters/findings-store.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
@@ -110,10 +110,19 @@ export function clusterIndexFromStore(
 
 function defaultDeps(): OnChangeDeps {
   const env = readEnv({ SCAN_QUEUE_URL: envSchemas.queueUrl, TABLE_NAME: envSchemas.tableName }, process.env);
-  const clients = createAwsClients();
+  // One EC2 client per region (events come from every region to this one bus).
+  const ec2 = new Map<string, EC2Client>();
+  const ec2For = (region: string) => {
+    let client = ec2.get(region);
+    if (!client) {
+      client = new EC2Client({ region, retryMode: 'adaptive', maxAttempts: 5 });
+      ec2.set(region, client);
+    }
+    return client;
+  };
   return {
     queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
-    resolver: createEc2ResourceResolver((region) => clients.ec2(region)),
+    resolver: createEc2ResourceResolver(ec2For),
     index: clusterIndexFromStore(createFindingsStore({ tableName: env.TABLE_NAME })),
     logger,
     now: () => new Date(),

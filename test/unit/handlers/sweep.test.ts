@@ -1,0 +1,109 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ScanQueuePort, ScanRequest } from '../../../functions/core/scan-request.ts';
+import { runSweep, type SweepDeps } from '../../../functions/handlers/sweep.ts';
+
+const ec2 = mockClient(EC2Client);
+const eks = mockClient(EKSClient);
+const NOW = new Date('2025-03-14T12:00:00Z');
+
+function recordingQueue(): ScanQueuePort & { sent: ScanRequest[] } {
+  const sent: ScanRequest[] = [];
+  return {
+    sent,
+    async enqueue(requests) {
+      sent.push(...requests);
+      return { sent: requests.length, merged: 0, failed: [] };
+    },
+  };
+}
+
+function deps(queue: ScanQueuePort, regions: string[] | undefined): SweepDeps {
+  const clients = new Map<string, EKSClient>();
+  return {
+    queue,
+    regions,
+    ec2: new EC2Client({ region: 'eu-west-1' }),
+    eks: (region) => {
+      const client = clients.get(region) ?? new EKSClient({ region });
+      clients.set(region, client);
+      return client;
+    },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    now: () => NOW,
+  };
+}
+
+describe('sweep handler', () => {
+  beforeEach(() => {
+    ec2.reset();
+    eks.reset();
+  });
+
+  it('enqueues one scan per listed cluster (every page) and a sweep marker per region', async () => {
+    // Arrange
+    eks
+      .on(ListClustersCommand, {})
+      .resolvesOnce({ clusters: ['a', 'b'], nextToken: 't1' })
+      .resolvesOnce({ clusters: ['c'] });
+    eks.on(ListClustersCommand, { nextToken: 't1' }).resolves({ clusters: ['c'] });
+    const queue = recordingQueue();
+    // Act
+    const result = await runSweep(deps(queue, ['eu-west-1']), '111122223333');
+    // Assert
+    expect(result).toMatchObject({ regions: ['eu-west-1'], clusters: 3, failedRegions: [] });
+    const scans = queue.sent.filter((r) => r.kind === 'cluster');
+    expect(scans.map((r) => r.kind === 'cluster' && r.clusterName)).toEqual(['a', 'b', 'c']);
+    expect(scans.every((r) => r.reason === 'schedule' && r.accountId === '111122223333')).toBe(true);
+    expect(queue.sent.filter((r) => r.kind === 'region-sweep')).toEqual([
+      expect.objectContaining({ region: 'eu-west-1', liveClusterNames: ['a', 'b', 'c'] }),
+    ]);
+  });
+
+  it('sweeps every enabled region when SCAN_REGIONS is all', async () => {
+    ec2
+      .on(DescribeRegionsCommand)
+      .resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] });
+    eks.on(ListClustersCommand).resolves({ clusters: [] });
+    const queue = recordingQueue();
+    const result = await runSweep(deps(queue, undefined), '111122223333');
+    expect(ec2.commandCalls(DescribeRegionsCommand)[0]!.args[0].input).toEqual({ AllRegions: false });
+    expect(result.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(queue.sent.map((r) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('sends no sweep marker for a region whose listing failed, and still sweeps the others', async () => {
+    const failing = new EKSClient({ region: 'ap-south-1' });
+    const working = new EKSClient({ region: 'eu-west-1' });
+    eks.on(ListClustersCommand).callsFake(async (_input, getClient) => {
+      const region = await getClient().config.region();
+      if (region === 'ap-south-1')
+        throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+      return { clusters: ['x'] };
+    });
+    const queue = recordingQueue();
+    const d = deps(queue, ['ap-south-1', 'eu-west-1']);
+    d.eks = (region) => (region === 'ap-south-1' ? failing : working);
+    const result = await runSweep(d, '111122223333');
+    expect(result.failedRegions).toEqual([
+      { region: 'ap-south-1', message: 'AccessDeniedException: denied' },
+    ]);
+    expect(queue.sent.every((r) => r.region === 'eu-west-1')).toBe(true);
+    expect(queue.sent).toHaveLength(2);
+  });
+
+  it('fails the invocation when scan requests could not be enqueued', async () => {
+    eks.on(ListClustersCommand).resolves({ clusters: ['a'] });
+    const queue: ScanQueuePort = {
+      async enqueue(requests) {
+        return { sent: 0, merged: 0, failed: requests.map((request) => ({ request, message: 'boom' })) };
+      },
+    };
+    await expect(runSweep(deps(queue, ['eu-west-1']), '111122223333')).rejects.toThrow(
+      /could not be enqueued/,
+    );
+  });
+});
