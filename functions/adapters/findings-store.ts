@@ -681,7 +681,7 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
     want: number,
     filters: Record<string, string | undefined>,
   ): Promise<Item[]> {
-    const names: Record<string, string> = { '#pk': pkName, '#sk': skName };
+    const names: Record<string, string> = { '#pk': pkName };
     const values: Record<string, unknown> = { ':pk': pk };
     const conditions: string[] = [];
     for (const [field, value] of Object.entries(filters)) {
@@ -690,7 +690,10 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
       values[`:${field}`] = value;
       conditions.push(`#${field} = :${field}`);
     }
-    if (before !== undefined) values[':before'] = before;
+    if (before !== undefined) {
+      names['#sk'] = skName;
+      values[':before'] = before;
+    }
     const found: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {

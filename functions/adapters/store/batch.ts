@@ -1,22 +1,20 @@
 /**
- * Batched reads and writes with retry of what DynamoDB left unprocessed. DynamoDB answers
- * BatchGetItem/BatchWriteItem partially under throttling; the remainder is retried with
- * exponential backoff and full jitter, and a remainder that never drains is an error
- * (never silently dropped).
+ * Batched reads with retry of what DynamoDB left unprocessed. DynamoDB answers BatchGetItem
+ * partially under throttling; the remainder is retried with exponential backoff and full
+ * jitter, and a remainder that never drains is an error (never silently dropped).
+ *
+ * There is no batched write: every write of the store is conditional (on `version`, or on
+ * the item not existing), and BatchWriteItem cannot carry a condition.
  */
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 
-/** BatchGetItem reads at most 100 keys per call; BatchWriteItem writes at most 25 items. */
+/** BatchGetItem reads at most 100 keys per call. */
 export const BATCH_GET_LIMIT = 100;
-export const BATCH_WRITE_LIMIT = 25;
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -31,7 +29,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** Some items stayed unprocessed after every retry. */
+/** Some keys stayed unprocessed after every retry. */
 export class UnprocessedItemsError extends Error {
   override readonly name = 'UnprocessedItemsError';
   constructor(message: string, options?: { cause?: unknown }) {
@@ -77,30 +75,4 @@ export async function batchGetAll(
     }
   }
   return found;
-}
-
-/** Puts every item unconditionally (any number of them), retrying `UnprocessedItems`. */
-export async function batchPutAll(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  items: readonly Item[],
-  policy: RetryPolicy = DEFAULT_RETRY,
-): Promise<void> {
-  for (const chunk of chunks(items, BATCH_WRITE_LIMIT)) {
-    let request: BatchWriteCommandInput['RequestItems'] = {
-      [tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt >= policy.maxAttempts) {
-        throw new UnprocessedItemsError(
-          `BatchWriteItem left items unprocessed after ${policy.maxAttempts} attempts`,
-        );
-      }
-      if (attempt > 0) await policy.sleep(backoff(policy, attempt));
-      const answer: BatchWriteCommandOutput = await client.send(
-        new BatchWriteCommand({ RequestItems: request }),
-      );
-      request = answer.UnprocessedItems;
-    }
-  }
 }

@@ -21,7 +21,6 @@ const KEY_ATTRIBUTES = new Set([
   'GSI4PK',
   'GSI4SK',
   'type',
-  TTL_ATTRIBUTE,
 ]);
 
 export type Item = Record<string, unknown>;
@@ -158,6 +157,9 @@ export function fromItem<T>(item: Item): T {
   const record: Item = {};
   for (const [key, value] of Object.entries(item)) {
     if (KEY_ATTRIBUTES.has(key)) continue;
+    // The TTL attribute is a number; a suppression's own `expiresAt` is an ISO string (which
+    // DynamoDB TTL ignores, so suppressions and their audit trail never expire by TTL).
+    if (key === TTL_ATTRIBUTE && typeof value === 'number') continue;
     record[key] = value instanceof Set ? [...value].sort() : value;
   }
   return record as T;
