@@ -1,0 +1,82 @@
+/**
+ * The scan report: what every output format renders. Its JSON form is the CLI's
+ * `--format json` contract (DESIGN.md): `{ scannedAt, accountId, regions, clusters,
+ * findings, errors }`.
+ */
+import type { EvaluationResult } from '../core/evaluate.ts';
+import { type Finding, severityRank } from '../core/model.ts';
+import type { Snapshot } from '../core/snapshot.ts';
+
+export interface ReportCluster {
+  name: string;
+  region: string;
+  arn: string;
+}
+
+/** A collection error or a rule that failed to evaluate; `region`, `operation`, `message` always set. */
+export interface ReportError {
+  region: string;
+  operation: string;
+  message: string;
+  clusterName?: string;
+  ruleId?: string;
+  vpcId?: string;
+}
+
+export interface ScanReport {
+  scannedAt: string;
+  accountId: string;
+  regions: string[];
+  clusters: ReportCluster[];
+  findings: Finding[];
+  errors: ReportError[];
+}
+
+/** Severity first (highest first), then a stable order so output diffs cleanly between runs. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.resourceId.localeCompare(b.resourceId)
+  );
+}
+
+function clusterKey(region: string, name: string): string {
+  return `${region}\u0000${name}`;
+}
+
+/** Builds the report from a snapshot and its evaluation; findings grouped by cluster, sorted by severity. */
+export function buildReport(snapshot: Snapshot, evaluation: EvaluationResult): ScanReport {
+  const clusters = snapshot.clusters
+    .map((c) => ({ name: c.cluster.name, region: c.region, arn: c.cluster.arn }))
+    .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+  const order = new Map(clusters.map((c, index) => [clusterKey(c.region, c.name), index]));
+  const position = (f: Finding) => order.get(clusterKey(f.region, f.clusterName)) ?? clusters.length;
+  const findings = [...evaluation.findings].sort(
+    (a, b) => position(a) - position(b) || compareFindings(a, b),
+  );
+  const errors: ReportError[] = [
+    ...snapshot.errors.map((e) => ({
+      region: e.region,
+      operation: e.operation,
+      message: e.message,
+      ...(e.clusterName ? { clusterName: e.clusterName } : {}),
+      ...(e.vpcId ? { vpcId: e.vpcId } : {}),
+    })),
+    ...evaluation.errors.map((e) => ({
+      region: e.region,
+      operation: 'EvaluateRule',
+      message: `rule ${e.ruleId} failed: ${e.message}`,
+      clusterName: e.clusterName,
+      ruleId: e.ruleId,
+    })),
+  ];
+  return {
+    scannedAt: snapshot.scannedAt,
+    accountId: snapshot.accountId,
+    regions: [...snapshot.regions],
+    clusters,
+    findings,
+    errors,
+  };
+}
