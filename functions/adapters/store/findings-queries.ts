@@ -196,7 +196,7 @@ export class FindingsQueries implements ApiStore {
 
   /** Reads one index partition from `after` until `want` items passed the filters or it ends. */
   private async queryPartition(query: PartitionQuery): Promise<Item[]> {
-    const names: Record<string, string> = { '#pk': query.pkName, '#sk': query.skName };
+    const names: Record<string, string> = { '#pk': query.pkName };
     const values: Record<string, unknown> = { ':pk': query.pk };
     const conditions: string[] = query.condition ? [query.condition] : [];
     for (const [field, value] of Object.entries(query.filters ?? {})) {
@@ -207,6 +207,7 @@ export class FindingsQueries implements ApiStore {
     let keyCondition = '#pk = :pk';
     if (query.after !== undefined) {
       values[':after'] = query.after;
+      names['#sk'] = query.skName;
       keyCondition += query.descending ? ' AND #sk < :after' : ' AND #sk > :after';
     }
     const found: Item[] = [];

@@ -1,0 +1,117 @@
+/**
+ * Command line of the local stack: `npm start -- [--port N] [--endpoint-url URL]
+ * [--region R]... [--live] [--data-dir DIR]`, validated with zod.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const DEFAULT_PORT = 3000;
+
+/** A bad flag; the message says which and what to pass instead. */
+export class LocalStackUsageError extends Error {
+  override readonly name = 'LocalStackUsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export type ScanMode = 'demo' | 'emulator' | 'live';
+
+export interface LocalStackOptions {
+  port: number;
+  mode: ScanMode;
+  endpointUrl?: string;
+  regions: string[];
+  dataDir?: string;
+}
+
+const regionSchema = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'must be a region such as us-east-1');
+const portSchema = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be 0-65535')
+  .max(65535, 'must be 0-65535');
+
+export const USAGE = `usage: npm start -- [--port N] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR]
+  (default) scan the bundled demo account (no AWS needed)
+  --endpoint-url URL  scan an AWS emulator such as moto_server
+  --live              scan real AWS with the default credential chain (needs --region or AWS_REGION)
+  --region R          region(s) to scan with --endpoint-url/--live (repeatable)
+  --port N            HTTP port on 127.0.0.1 (default PORT or ${DEFAULT_PORT})
+  --data-dir DIR      keep the embedded DynamoDB in DIR (default: in memory)`;
+
+function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new LocalStackUsageError(
+    `${flag} "${String(value)}": ${result.error.issues[0]?.message ?? 'invalid'}`,
+  );
+}
+
+/** Parses argv (without node and script) and the environment. */
+export function parseLocalStackArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): LocalStackOptions | 'help' {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new LocalStackUsageError((error as Error).message.split('\n')[0] ?? 'bad arguments', {
+      cause: error,
+    });
+  }
+  if (values.help) return 'help';
+  const port =
+    values.port !== undefined
+      ? check(portSchema, values.port, '--port')
+      : env.PORT
+        ? check(portSchema, env.PORT, 'PORT')
+        : DEFAULT_PORT;
+  if (values.live && values['endpoint-url']) {
+    throw new LocalStackUsageError('--live and --endpoint-url cannot be used together; pick one');
+  }
+  const endpointUrl = values['endpoint-url']
+    ? check(
+        z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+        values['endpoint-url'],
+        '--endpoint-url',
+      )
+    : undefined;
+  const mode: ScanMode = values.live ? 'live' : endpointUrl ? 'emulator' : 'demo';
+  let regions = (values.region ?? []).map((r) => check(regionSchema, r, '--region'));
+  if (mode !== 'demo' && regions.length === 0) {
+    const fromEnv = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (fromEnv) regions = [check(regionSchema, fromEnv, 'AWS_REGION')];
+    else if (mode === 'emulator') regions = ['us-east-1'];
+    else throw new LocalStackUsageError('--live needs a region: pass --region us-east-1 or set AWS_REGION');
+  }
+  if (mode === 'demo' && regions.length > 0) {
+    throw new LocalStackUsageError(
+      '--region applies to --endpoint-url or --live; the demo account has fixed regions',
+    );
+  }
+  return {
+    port,
+    mode,
+    ...(endpointUrl ? { endpointUrl } : {}),
+    regions: [...new Set(regions)],
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      region: { type: 'string', multiple: true },
+      live: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+}

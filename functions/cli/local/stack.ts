@@ -1,0 +1,142 @@
+/**
+ * The local stack: embedded DynamoDB, one sweep through the scan-processing service with the
+ * local notifier, and the API + HTML page on 127.0.0.1. Everything the Lambdas do, in one
+ * process, without an AWS account.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { startDynalite } from '../../adapters/dynalite-server.ts';
+import { createDocumentClient, createFindingsStore } from '../../adapters/findings-store.ts';
+import { LocalNotifier } from '../../adapters/local-notifier.ts';
+import { FindingsQueries } from '../../adapters/store/findings-queries.ts';
+import type { ApiDeps } from '../../core/api/routes.ts';
+import { RULES } from '../../core/rules/index.ts';
+import { DEFAULT_MAX_SUPPRESSION_DAYS } from '../../core/suppression.ts';
+import { DEMO_ACCOUNT_ID, demoSnapshot } from '../demo-account.ts';
+import type { LocalStackOptions } from './args.ts';
+import { startLocalHttpServer } from './http-server.ts';
+import { createLocalScanner, demoSource, type SnapshotSource } from './local-scanner.ts';
+
+export interface LocalStackIo {
+  log(line: string): void;
+  now(): Date;
+}
+
+export interface LocalStack {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The local stack could not start (port taken, emulator unreachable…). */
+export class LocalStackStartError extends Error {
+  override readonly name = 'LocalStackStartError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+async function liveSource(options: LocalStackOptions, now: () => Date): Promise<SnapshotSource> {
+  // Loaded lazily: the demo never needs the AWS SDK's EC2/EKS clients.
+  const [{ createAwsClients }, { collectInventory }] = await Promise.all([
+    import('../../adapters/aws-clients.ts'),
+    import('../../adapters/inventory-collector.ts'),
+  ]);
+  const clients = createAwsClients(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {});
+  return {
+    regions: options.regions,
+    collect: (regions, clusterNames) =>
+      collectInventory(clients, {
+        regions: [...regions],
+        ...(clusterNames ? { clusterNames: [...clusterNames] } : {}),
+        now,
+      }),
+  };
+}
+
+function describeSource(options: LocalStackOptions): string {
+  if (options.mode === 'demo') return `the bundled demo account ${DEMO_ACCOUNT_ID}`;
+  if (options.mode === 'emulator')
+    return `the emulator at ${options.endpointUrl} (${options.regions.join(', ')})`;
+  return `live AWS with the default credential chain (${options.regions.join(', ')})`;
+}
+
+/** Starts the stack and runs the first sweep; resolves once the API answers. */
+export async function startLocalStack(options: LocalStackOptions, io: LocalStackIo): Promise<LocalStack> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    io.log(
+      `eks-netguard local stack: embedded DynamoDB (dynalite, ${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})`,
+    );
+    const dynamo = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
+    closers.push(() => dynamo.close());
+    const client = createDocumentClient(dynamo.client);
+    const store = createFindingsStore({ tableName: dynamo.tableName, client });
+    const notifier = new LocalNotifier({ log: (line) => io.log(line) });
+    const source =
+      options.mode === 'demo' ? demoSource(demoSnapshot, io.now) : await liveSource(options, io.now);
+    const scanner = createLocalScanner(
+      { repository: store, suppressions: store, notifier, clock: { now: io.now } },
+      source,
+    );
+
+    io.log(`scanning ${describeSource(options)}…`);
+    const first = await scanner.run(randomUUID(), 'local');
+    const findings = first.clusters.reduce((n, c) => n + c.transitions.length, 0);
+    io.log(
+      `sweep ${first.scanId}: ${first.status}, ${first.clusters.length} cluster(s), ${findings} finding change(s), ${first.errors.length} error(s)`,
+    );
+    for (const e of first.errors)
+      io.log(`  error: ${[e.region, e.clusterName, e.operation].filter(Boolean).join(' ')}: ${e.message}`);
+    io.log(`alerts: console and ${notifier.file}`);
+
+    const html = await readFile(new URL('../web/index.html', import.meta.url), 'utf8');
+    const identity = `local:${safeUser()}`;
+    const deps: ApiDeps = {
+      store: new FindingsQueries(store, client),
+      scans: scanner,
+      rules: RULES,
+      now: io.now,
+      newId: () => randomUUID(),
+      // A fresh key per run: cursors only need to survive while this process does.
+      cursorSecret: randomUUID(),
+      maxSuppressionDays: DEFAULT_MAX_SUPPRESSION_DAYS,
+      logger: { error: (message, details) => io.log(`api error: ${message} ${JSON.stringify(details)}`) },
+    };
+    const http = await startLocalHttpServer({
+      port: options.port,
+      deps,
+      html,
+      caller: () => ({ id: identity, accountId: scanner.accountId() ?? DEMO_ACCOUNT_ID }),
+    }).catch((error: unknown) => {
+      throw new LocalStackStartError(
+        `cannot listen on 127.0.0.1:${options.port}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    });
+    closers.push(() => http.close());
+    io.log(`page:     ${http.url}/`);
+    io.log(
+      `API:      ${http.url}/findings  ${http.url}/clusters  ${http.url}/rules  ${http.url}/openapi.json`,
+    );
+    io.log(`rescan:   curl -X POST ${http.url}/scans -d '{}'`);
+    io.log('Ctrl-C stops the stack.');
+    return { url: http.url, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username || 'user';
+  } catch {
+    return 'user';
+  }
+}

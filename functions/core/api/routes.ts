@@ -1,0 +1,401 @@
+/**
+ * The route table: every route with its input schemas, its documented answers and its
+ * implementation. `router.ts` dispatches on it and `openapi.ts` documents it.
+ */
+import type { z } from 'zod';
+import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
+import type { RuleDefinition } from '../model.ts';
+import { type ClusterRecord, emptyCounts, type ScanSummary } from '../ports.ts';
+import { createSuppression } from '../suppression.ts';
+import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.ts';
+import { NotFoundError, ServiceUnavailableError } from './errors.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import type { ApiLogger, ApiStore, FindingsFilter, Page, ScanSubmitter } from './ports.ts';
+import { ScanTargetError } from './ports.ts';
+import {
+  clusterSummarySchema,
+  errorSchema,
+  findingSchema,
+  idPathSchema,
+  listClustersQuerySchema,
+  listFindingsQuerySchema,
+  listOf,
+  listSuppressionsQuerySchema,
+  noQuerySchema,
+  ruleSchema,
+  scanAcceptedSchema,
+  scanRequestBodySchema,
+  scanSchema,
+  suppressionRequestSchema,
+  suppressionSchema,
+} from './schemas.ts';
+
+/** Everything a route implementation may use. */
+export interface ApiDeps {
+  store: ApiStore;
+  scans: ScanSubmitter;
+  rules: readonly RuleDefinition[];
+  now(): Date;
+  /** A new unique scan id. */
+  newId(): string;
+  /** HMAC key of pagination cursors. */
+  cursorSecret: string;
+  maxSuppressionDays: number;
+  logger: ApiLogger;
+}
+
+/** The caller as API Gateway (or the local stack) identified it. */
+export interface Caller {
+  /** IAM principal ARN, JWT `sub`, or the local identity. */
+  id: string;
+  /** Account the API serves. */
+  accountId: string;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext<Q, P, B> {
+  query: Q;
+  params: P;
+  body: B;
+  caller: Caller;
+  deps: ApiDeps;
+}
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface Route<Q = unknown, P = unknown, B = unknown> {
+  method: Method;
+  /** OpenAPI-style path: `/findings/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  query: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Present for routes that take a JSON body. */
+  body?: z.ZodType<B>;
+  /** Whether an empty body means `{}` (instead of a 400). */
+  emptyBodyIsObject?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handle(context: RouteContext<Q, P, B>): Promise<RouteResult>;
+}
+
+function route<Q, P, B>(definition: Route<Q, P, B>): Route {
+  return definition as unknown as Route;
+}
+
+const badRequest = {
+  description: 'Bad parameter or body (the message names the field)',
+  schema: errorSchema,
+};
+const notFound = { description: 'Unknown id', schema: errorSchema };
+
+/** Encodes the next cursor of a page (null on the last page). */
+function nextCursor(page: Page<unknown>, fingerprint: string, secret: string): string | null {
+  return page.nextAfter === undefined ? null : encodeCursor({ after: page.nextAfter }, fingerprint, secret);
+}
+
+function decodeOptional(cursor: string | undefined, fingerprint: string, secret: string): string | undefined {
+  return cursor === undefined ? undefined : decodeCursor(cursor, fingerprint, secret).after;
+}
+
+/** A stored finding as callers see it: no version, and "last seen" as the lifecycle defines it. */
+async function presentFindings(store: ApiStore, findings: readonly StoredFinding[]): Promise<unknown[]> {
+  const keys = new Map<string, { accountId: string; region: string; clusterName: string }>();
+  for (const f of findings) {
+    keys.set(`${f.accountId}/${f.region}/${f.clusterName}`, {
+      accountId: f.accountId,
+      region: f.region,
+      clusterName: f.clusterName,
+    });
+  }
+  const clusters = keys.size > 0 ? await store.getClusters([...keys.values()]) : [];
+  const lastComplete = new Map(
+    clusters.map((c) => [`${c.accountId}/${c.region}/${c.clusterName}`, c.lastCompleteScanAt]),
+  );
+  return findings.map((finding) => {
+    const { version: _version, ...rest } = finding;
+    const key = `${finding.accountId}/${finding.region}/${finding.clusterName}`;
+    return { ...rest, lastSeenAt: effectiveLastSeenAt(finding, lastComplete.get(key)) };
+  });
+}
+
+function presentCluster(cluster: ClusterRecord): z.infer<typeof clusterSummarySchema> {
+  const openCounts = { ...emptyCounts(), ...cluster.openCounts };
+  return {
+    accountId: cluster.accountId,
+    region: cluster.region,
+    clusterName: cluster.clusterName,
+    ...(cluster.clusterArn ? { clusterArn: cluster.clusterArn } : {}),
+    ...(cluster.vpcId ? { vpcId: cluster.vpcId } : {}),
+    openCounts,
+    openTotal: Object.values(openCounts).reduce((a, b) => a + b, 0),
+    suppressedCount: cluster.suppressedCount ?? 0,
+    ...(cluster.lastScanAt ? { lastScanAt: cluster.lastScanAt, lastScanId: cluster.lastScanId } : {}),
+    ...(cluster.lastCompleteScanAt
+      ? { lastCompleteScanAt: cluster.lastCompleteScanAt, lastCompleteScanId: cluster.lastCompleteScanId }
+      : {}),
+    ...(cluster.deletedAt ? { deletedAt: cluster.deletedAt } : {}),
+  };
+}
+
+function presentScan(scan: ScanSummary): z.infer<typeof scanSchema> {
+  return {
+    scanId: scan.scanId,
+    status: scan.status,
+    trigger: scan.trigger,
+    ...(scan.target ? { target: scan.target } : {}),
+    ...(scan.startedAt ? { startedAt: scan.startedAt } : {}),
+    ...(scan.finishedAt ? { finishedAt: scan.finishedAt } : {}),
+    counts: { ...emptyCounts(), ...scan.counts },
+    clusters: scan.clusters.map((c) => ({
+      accountId: c.accountId,
+      region: c.region,
+      clusterName: c.clusterName,
+      outcome: c.outcome,
+      ...(c.reason ? { reason: c.reason } : {}),
+      counts: { ...emptyCounts(), ...c.counts },
+    })),
+    // The store folds each cluster's errors into the summary's list already.
+    errors: scan.errors,
+  };
+}
+
+function presentRule(rule: RuleDefinition): z.infer<typeof ruleSchema> {
+  return {
+    id: rule.id,
+    severity: rule.severity,
+    severities: [...(rule.severities ?? [rule.severity])],
+    title: rule.title,
+    description: rule.description,
+    remediation: rule.remediation,
+    references: [...rule.references],
+    resourceType: rule.resourceType,
+  };
+}
+
+/** Every route of the API, in documentation order. */
+export const ROUTES: readonly Route[] = [
+  route({
+    method: 'GET',
+    path: '/findings',
+    operationId: 'listFindings',
+    summary: 'Findings matching every given filter, newest first',
+    query: listFindingsQuerySchema,
+    responses: {
+      200: { description: 'One page of findings', schema: listOf(findingSchema) },
+      400: badRequest,
+    },
+    async handle({ query, deps }) {
+      const filter: FindingsFilter = {
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.severity ? { severity: query.severity } : {}),
+        ...(query.cluster ? { clusterName: query.cluster } : {}),
+        ...(query.rule ? { ruleId: query.rule } : {}),
+        ...(query.region ? { region: query.region } : {}),
+        ...(query.account ? { accountId: query.account } : {}),
+      };
+      const fingerprint = queryFingerprint('findings', { ...filter });
+      const after = decodeOptional(query.cursor, fingerprint, deps.cursorSecret);
+      const page = await deps.store.queryFindings(filter, query.limit, after);
+      return {
+        status: 200,
+        body: {
+          items: await presentFindings(deps.store, page.items),
+          nextCursor: nextCursor(page, fingerprint, deps.cursorSecret),
+        },
+      };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/findings/{id}',
+    operationId: 'getFinding',
+    summary: 'One finding',
+    query: noQuerySchema,
+    params: idPathSchema,
+    responses: { 200: { description: 'The finding', schema: findingSchema }, 400: badRequest, 404: notFound },
+    async handle({ params, deps }) {
+      const finding = await deps.store.getFinding(params.id);
+      if (!finding) throw new NotFoundError(`id: no finding "${params.id}"`);
+      const [presented] = await presentFindings(deps.store, [finding]);
+      return { status: 200, body: presented };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/clusters',
+    operationId: 'listClusters',
+    summary: 'Clusters with open findings by severity and their last complete scan',
+    query: listClustersQuerySchema,
+    responses: {
+      200: { description: 'One page of clusters', schema: listOf(clusterSummarySchema) },
+      400: badRequest,
+    },
+    async handle({ query, deps }) {
+      const includeDeleted = query.includeDeleted === 'true';
+      const fingerprint = queryFingerprint('clusters', { includeDeleted });
+      const after = decodeOptional(query.cursor, fingerprint, deps.cursorSecret);
+      const page = await deps.store.queryClusters({
+        limit: query.limit,
+        includeDeleted,
+        ...(after ? { after } : {}),
+      });
+      return {
+        status: 200,
+        body: {
+          items: page.items.map(presentCluster),
+          nextCursor: nextCursor(page, fingerprint, deps.cursorSecret),
+        },
+      };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/rules',
+    operationId: 'listRules',
+    summary: 'The rule catalog with descriptions and remediation',
+    query: noQuerySchema,
+    responses: { 200: { description: 'Every rule (one page)', schema: listOf(ruleSchema) }, 400: badRequest },
+    async handle({ deps }) {
+      return { status: 200, body: { items: deps.rules.map(presentRule), nextCursor: null } };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/scans',
+    operationId: 'startScan',
+    summary: 'Scan one cluster, one region, or everything (empty body)',
+    query: noQuerySchema,
+    body: scanRequestBodySchema,
+    emptyBodyIsObject: true,
+    responses: {
+      202: { description: 'Scan accepted', schema: scanAcceptedSchema },
+      400: badRequest,
+      404: { description: 'Unknown cluster', schema: errorSchema },
+      413: { description: 'Body over 64 KB', schema: errorSchema },
+      503: { description: 'The scan could not be queued; retry', schema: errorSchema },
+    },
+    async handle({ body, caller, deps }) {
+      const scanId = deps.newId();
+      const now = deps.now();
+      const target = {
+        ...(body.region ? { region: body.region } : {}),
+        ...(body.cluster ? { clusterName: body.cluster } : {}),
+      };
+      await deps.store.createScan({
+        scanId,
+        trigger: 'api',
+        status: 'QUEUED',
+        ...(Object.keys(target).length > 0 ? { target } : {}),
+        accountId: caller.accountId,
+        startedAt: now.toISOString(),
+        errors: [],
+      });
+      let submitted: number;
+      try {
+        submitted = await deps.scans.submit({
+          scanId,
+          accountId: caller.accountId,
+          ...target,
+          requestedAt: now,
+          requestedBy: caller.id,
+        });
+      } catch (error) {
+        const reason = error instanceof ScanTargetError ? error.message : 'the scan could not be submitted';
+        await deps.store.finishScan(scanId, 'FAILED', deps.now().toISOString(), reason);
+        if (error instanceof ScanTargetError) throw error;
+        throw new ServiceUnavailableError('the scan could not be queued; try again', { cause: error });
+      }
+      // Nothing to scan (a region without clusters): the scan is complete, not queued forever.
+      if (submitted === 0) await deps.store.finishScan(scanId, 'COMPLETED', deps.now().toISOString());
+      return { status: 202, body: { scanId }, headers: { location: `/scans/${scanId}` } };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/scans/{id}',
+    operationId: 'getScan',
+    summary: 'Progress, counts and errors of a scan',
+    query: noQuerySchema,
+    params: idPathSchema,
+    responses: { 200: { description: 'The scan', schema: scanSchema }, 400: badRequest, 404: notFound },
+    async handle({ params, deps }) {
+      const scan = await deps.store.getScan(params.id);
+      if (!scan) throw new NotFoundError(`id: no scan "${params.id}"`);
+      return { status: 200, body: presentScan(scan) };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/suppressions',
+    operationId: 'createSuppression',
+    summary: 'Suppress matching findings until an expiry, with a reason',
+    query: noQuerySchema,
+    body: suppressionRequestSchema,
+    responses: {
+      201: { description: 'The stored suppression', schema: suppressionSchema },
+      400: badRequest,
+      413: { description: 'Body over 64 KB', schema: errorSchema },
+    },
+    async handle({ body, caller, deps }) {
+      const suppression = createSuppression(body, {
+        now: deps.now(),
+        createdBy: caller.id,
+        maxDays: deps.maxSuppressionDays,
+        knownRuleIds: deps.rules.map((r) => r.id),
+      });
+      await deps.store.putSuppression(suppression);
+      return { status: 201, body: suppression, headers: { location: `/suppressions/${suppression.id}` } };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/suppressions',
+    operationId: 'listSuppressions',
+    summary: 'Suppressions created through the API, newest first',
+    query: listSuppressionsQuerySchema,
+    responses: {
+      200: { description: 'One page of suppressions', schema: listOf(suppressionSchema) },
+      400: badRequest,
+    },
+    async handle({ query, deps }) {
+      const fingerprint = queryFingerprint('suppressions', {});
+      const after = decodeOptional(query.cursor, fingerprint, deps.cursorSecret);
+      const page = await deps.store.querySuppressions(query.limit, after);
+      return {
+        status: 200,
+        body: { items: page.items, nextCursor: nextCursor(page, fingerprint, deps.cursorSecret) },
+      };
+    },
+  }),
+  route({
+    method: 'DELETE',
+    path: '/suppressions/{id}',
+    operationId: 'deleteSuppression',
+    summary: 'Delete a suppression (its findings reopen at the next scan)',
+    query: noQuerySchema,
+    params: idPathSchema,
+    responses: { 204: { description: 'Deleted' }, 400: badRequest, 404: notFound },
+    async handle({ params, caller, deps }) {
+      const deleted = await deps.store.deleteSuppression(params.id, deps.now().toISOString(), caller.id);
+      if (!deleted) throw new NotFoundError(`id: no suppression "${params.id}"`);
+      return { status: 204 };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'getOpenApi',
+    summary: 'This API as an OpenAPI 3.1 document',
+    query: noQuerySchema,
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    async handle() {
+      return { status: 200, body: buildOpenApiDocument(ROUTES) };
+    },
+  }),
+];
