@@ -35,6 +35,8 @@ class MemoryRepository implements FindingsRepository {
   /** Commits to fail with a version conflict before letting one through. */
   conflictsToInject = 0;
   failCommitFor = new Set<string>();
+  /** Simulates a Lambda dying after the finding writes, before the cluster item. */
+  crashAfterFindings = false;
 
   static key(k: ClusterKey): string {
     return `${k.accountId}/${k.region}/${k.clusterName}`;
@@ -74,8 +76,17 @@ class MemoryRepository implements FindingsRepository {
     }
     if (this.clusters.get(k)?.version !== commit.expectedClusterVersion)
       throw new VersionConflictError('cluster changed');
+    if (commit.writes.length > 0)
+      this.scanRecords.set(`${commit.record.scanId}|${k}`, {
+        ...structuredClone(commit.record),
+        phase: 'WRITING',
+      });
     for (const write of commit.writes) this.findings.set(write.finding.id, structuredClone(write.finding));
     this.findingWrites += commit.writes.length;
+    if (this.crashAfterFindings) {
+      this.crashAfterFindings = false;
+      throw new Error('Lambda timed out');
+    }
     this.clusters.set(k, structuredClone(commit.cluster));
     this.scanRecords.set(`${commit.record.scanId}|${k}`, structuredClone(commit.record));
   }
@@ -253,6 +264,25 @@ describe('processSnapshot', () => {
     // Assert
     expect(notifier.published).toHaveLength(1);
     expect(notifier.published[0]?.MessageAttributes.transition?.StringValue).toBe('OPENED');
+  });
+
+  it('finishes a commit a crash interrupted and sends its draft alert exactly once', async () => {
+    const { deps, repository, notifier } = setup();
+    repository.crashAfterFindings = true;
+    // Act 1: the findings are written, then the function dies before the cluster item.
+    const crashed = await processSnapshot(deps, scanInput('scan-1', openSnapshot()));
+    expect(crashed.clusters[0]?.outcome).toBe('FAILED');
+    expect(repository.scanRecords.get(`scan-1|${MemoryRepository.key(KEY)}`)?.phase).toBe('WRITING');
+    expect(notifier.published).toEqual([]);
+    // Act 2 and 3: redeliveries of the same scan.
+    await processSnapshot(deps, scanInput('scan-1', openSnapshot()));
+    await processSnapshot(deps, scanInput('scan-1', openSnapshot()));
+    // Assert: the OPENED alert went out once, though the retry saw no change left to make.
+    expect(notifier.published.map((m) => m.MessageAttributes.transition?.StringValue)).toEqual(['OPENED']);
+    expect(repository.scanRecords.get(`scan-1|${MemoryRepository.key(KEY)}`)).toMatchObject({
+      phase: 'COMMITTED',
+      alertState: 'SENT',
+    });
   });
 
   it('reloads and retries when a concurrent scan wins the version race', async () => {

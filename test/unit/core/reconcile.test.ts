@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../../functions/core/lifecycle.ts';
 import type { Finding } from '../../../functions/core/model.ts';
@@ -292,5 +293,64 @@ describe('reconcile', () => {
     });
     expect(result.writes).toEqual([]);
     expect(result.transitions).toEqual([]);
+  });
+});
+
+describe('reconcile properties', () => {
+  const severities = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+  const findingArb = fc.record({
+    ruleId: fc.constantFrom('sg-open-ingress', 'endpoint-public-open'),
+    resourceId: fc.constantFrom('r1', 'r2', 'r3'),
+    severity: fc.constantFrom(...severities),
+    port: fc.integer({ min: 1, max: 3 }),
+  });
+  const storedArb = fc.record({
+    base: findingArb,
+    status: fc.constantFrom('OPEN', 'SUPPRESSED', 'RESOLVED' as const),
+  });
+  const toFinding = (f: {
+    ruleId: string;
+    resourceId: string;
+    severity: (typeof severities)[number];
+    port: number;
+  }) =>
+    finding({ ruleId: f.ruleId, resourceId: f.resourceId, severity: f.severity, evidence: { port: f.port } });
+  const uniqueById = <T extends { id: string }>(items: T[]) => [
+    ...new Map(items.map((i) => [i.id, i])).values(),
+  ];
+
+  it('is idempotent: applying its writes then reconciling the same scan again changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(storedArb, { maxLength: 6 }),
+        fc.array(findingArb, { maxLength: 6 }),
+        fc.subarray(['sg-open-ingress', 'endpoint-public-open']),
+        fc.boolean(),
+        (storedSpecs, currentSpecs, evaluated, suppressed) => {
+          const storedFindings = uniqueById(
+            storedSpecs.map((s) =>
+              stored({
+                ...toFinding(s.base),
+                status: s.status,
+                ...(s.status === 'SUPPRESSED' ? { suppressionId: 'sup-1' } : {}),
+                ...(s.status === 'RESOLVED' ? { resolvedAt: T0, resolvedReason: 'fixed' as const } : {}),
+              }),
+            ),
+          );
+          const current = uniqueById(currentSpecs.map(toFinding)).filter((f) => evaluated.includes(f.ruleId));
+          const suppressions = suppressed ? [suppression()] : [];
+          const input = { current, evaluatedRuleIds: evaluated, suppressions, now: NOW };
+          const first = reconcile({ ...input, stored: storedFindings });
+          const second = reconcile({ ...input, stored: first.after });
+          expect(second.writes).toEqual([]);
+          expect(second.transitions).toEqual([]);
+          // Findings of rules that did not run are returned exactly as stored.
+          for (const f of storedFindings.filter((s) => !evaluated.includes(s.ruleId))) {
+            expect(first.after).toContainEqual(f);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
