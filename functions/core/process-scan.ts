@@ -36,6 +36,8 @@ export interface ScanServiceOptions {
   notifyThreshold?: Severity;
   /** Attempts per cluster when a concurrent scan wins the version race (default 5). */
   maxAttempts?: number;
+  /** Clusters of one snapshot processed at once (default 4). */
+  clusterConcurrency?: number;
 }
 
 export interface ClusterScanInput {
@@ -401,8 +403,8 @@ export async function processSnapshot(
     return { scanId: input.scanId, status: 'FAILED', clusters: [], deleted: [], errors };
   }
   const evaluation = evaluateSnapshot(snapshot, input.rules, input.ruleConfig);
-  const results: ClusterScanResult[] = [];
-  for (const coverage of evaluation.coverage) {
+  // Clusters live in separate partitions: a few at a time, results kept in snapshot order.
+  const results = await mapPooled(evaluation.coverage, options.clusterConcurrency ?? 4, (coverage) => {
     const key = { accountId: snapshot.accountId, region: coverage.region, clusterName: coverage.clusterName };
     const findings = evaluation.findings.filter(
       (f) => f.region === key.region && f.clusterName === key.clusterName,
@@ -410,24 +412,22 @@ export async function processSnapshot(
     const clusterErrors = evaluation.errors
       .filter((e) => e.region === key.region && e.clusterName === key.clusterName)
       .map((e) => ({ region: e.region, clusterName: e.clusterName, ruleId: e.ruleId, message: e.message }));
-    results.push(
-      await processClusterScan(
-        deps,
-        {
-          scanId: input.scanId,
-          scannedAt: snapshot.scannedAt,
-          key,
-          clusterArn: coverage.clusterArn,
-          ...(coverage.vpcId ? { vpcId: coverage.vpcId } : {}),
-          findings,
-          coverage,
-          suppressions,
-          errors: clusterErrors,
-        },
-        options,
-      ),
+    return processClusterScan(
+      deps,
+      {
+        scanId: input.scanId,
+        scannedAt: snapshot.scannedAt,
+        key,
+        clusterArn: coverage.clusterArn,
+        ...(coverage.vpcId ? { vpcId: coverage.vpcId } : {}),
+        findings,
+        coverage,
+        suppressions,
+        errors: clusterErrors,
+      },
+      options,
     );
-  }
+  });
   const deleted: ClusterKey[] = [];
   for (const region of snapshot.regions) {
     if (snapshot.errors.some((e) => e.region === region && !e.clusterName && e.operation === 'ListClusters'))
@@ -517,4 +517,22 @@ export async function resolveDeletedClusters(
   }
   const deleted = clusters.filter((c) => c.outcome === 'PROCESSED').map((c) => c.key);
   return { deleted, clusters, errors: [] };
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapPooled<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
