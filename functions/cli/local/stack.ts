@@ -38,11 +38,14 @@ export class LocalStackStartError extends Error {
 
 async function liveSource(options: LocalStackOptions, now: () => Date): Promise<SnapshotSource> {
   // Loaded lazily: the demo never needs the AWS SDK's EC2/EKS clients.
-  const [{ createAwsClients }, { collectInventory }] = await Promise.all([
+  const [{ createAwsClients, EMULATOR_CREDENTIALS }, { collectInventory }] = await Promise.all([
     import('../../adapters/aws-clients.ts'),
     import('../../adapters/inventory-collector.ts'),
   ]);
-  const clients = createAwsClients(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {});
+  // An emulator accepts any signed request: no one should need AWS credentials to try it.
+  const clients = createAwsClients(
+    options.endpointUrl ? { endpointUrl: options.endpointUrl, credentials: EMULATOR_CREDENTIALS } : {},
+  );
   return {
     regions: options.regions,
     collect: (regions, clusterNames) =>
