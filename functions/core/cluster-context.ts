@@ -103,7 +103,17 @@ export function buildClusterContext(
   const clusterName = cluster.name;
   const incomplete = new Set<InventoryPart>(inventory.incomplete);
   if (vpc) for (const part of vpc.inventory.incomplete) incomplete.add(part);
-  else for (const part of ['vpc', 'subnets', 'routeTables', 'securityGroups', 'vpcEndpoints', 'natGateways', 'instances'] as const) incomplete.add(part);
+  else
+    for (const part of [
+      'vpc',
+      'subnets',
+      'routeTables',
+      'securityGroups',
+      'vpcEndpoints',
+      'natGateways',
+      'instances',
+    ] as const)
+      incomplete.add(part);
 
   const nodeInstances = vpc ? vpc.inventory.instances.filter((i) => isNodeInstanceOf(i, clusterName)) : [];
   const clusterSubnetIds = unique(config.subnetIds ?? []);
@@ -126,7 +136,10 @@ export function buildClusterContext(
   let nodeSecurityGroupIds: string[];
   let nodeSecurityGroupSource: ClusterContext['nodeSecurityGroupSource'];
   if (nodeInstances.length > 0) {
-    nodeSecurityGroupIds = unique([...nodeInstances.flatMap((i) => i.SecurityGroupIds), ...remoteAccessGroups]);
+    nodeSecurityGroupIds = unique([
+      ...nodeInstances.flatMap((i) => i.SecurityGroupIds),
+      ...remoteAccessGroups,
+    ]);
     nodeSecurityGroupSource = 'instances';
   } else if (inventory.nodegroups.length > 0 && eksClusterSecurityGroupId) {
     nodeSecurityGroupIds = unique([eksClusterSecurityGroupId, ...remoteAccessGroups]);

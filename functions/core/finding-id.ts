@@ -13,8 +13,12 @@ export interface FindingIdentity {
  * 32 hex characters of SHA-256 over the identity fields (joined by a separator no field contains).
  */
 export function findingId(identity: FindingIdentity): string {
-  const key = [identity.accountId, identity.region, identity.clusterName, identity.ruleId, identity.resourceId].join(
-    '\u001f',
-  );
+  const key = [
+    identity.accountId,
+    identity.region,
+    identity.clusterName,
+    identity.ruleId,
+    identity.resourceId,
+  ].join('\u001f');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

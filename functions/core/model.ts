@@ -2,8 +2,9 @@
  * Domain model shared by every layer: severities, findings, rule definitions and
  * the rule configuration. Pure types and small pure helpers only.
  */
-import type { InventoryPart } from './snapshot.ts';
+
 import type { ClusterContext } from './cluster-context.ts';
+import type { InventoryPart } from './snapshot.ts';
 
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -18,7 +19,13 @@ export function isAtLeast(severity: Severity, threshold: Severity): boolean {
   return severityRank(severity) >= severityRank(threshold);
 }
 
-export type ResourceType = 'cluster' | 'subnet' | 'security-group' | 'instance' | 'nodegroup' | 'fargate-profile';
+export type ResourceType =
+  | 'cluster'
+  | 'subnet'
+  | 'security-group'
+  | 'instance'
+  | 'nodegroup'
+  | 'fargate-profile';
 
 /** What a rule reports for one resource; the engine turns it into a {@link Finding}. */
 export interface RuleHit {

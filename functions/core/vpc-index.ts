@@ -2,7 +2,14 @@
  * Lookup tables over one VPC's inventory, built once per VPC and shared by every
  * cluster in it, plus the subnet classification of RULES.md.
  */
-import type { Ec2NatGateway, Ec2Route, Ec2RouteTable, Ec2SecurityGroup, Ec2Subnet, VpcInventory } from './snapshot.ts';
+import type {
+  Ec2NatGateway,
+  Ec2Route,
+  Ec2RouteTable,
+  Ec2SecurityGroup,
+  Ec2Subnet,
+  VpcInventory,
+} from './snapshot.ts';
 
 export type SubnetClass = 'public' | 'private-egress' | 'isolated';
 

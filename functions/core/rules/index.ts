@@ -4,32 +4,32 @@
  * exists only once it is listed here.
  */
 import type { RuleDefinition } from '../model.ts';
-import { endpointPublicOpen } from './endpoint-public-open.ts';
-import { endpointPublicCidrBroad } from './endpoint-public-cidr-broad.ts';
-import { endpointPrivateDisabled } from './endpoint-private-disabled.ts';
-import { endpointNodesCannotReach } from './endpoint-nodes-cannot-reach.ts';
-import { endpointPrivateDnsDisabled } from './endpoint-private-dns-disabled.ts';
-import { subnetSingleAz } from './subnet-single-az.ts';
-import { subnetClusterTagMissing } from './subnet-cluster-tag-missing.ts';
-import { subnetClusterTagConflict } from './subnet-cluster-tag-conflict.ts';
-import { subnetElbTagMissing } from './subnet-elb-tag-missing.ts';
-import { subnetInternalElbTagMissing } from './subnet-internal-elb-tag-missing.ts';
-import { subnetRoleTagMismatch } from './subnet-role-tag-mismatch.ts';
-import { subnetPublicIpAutoassignDisabled } from './subnet-public-ip-autoassign-disabled.ts';
-import { subnetIpExhaustion } from './subnet-ip-exhaustion.ts';
-import { subnetIsolatedMissingEndpoints } from './subnet-isolated-missing-endpoints.ts';
-import { fargatePublicSubnet } from './fargate-public-subnet.ts';
-import { nodegroupPublicSubnet } from './nodegroup-public-subnet.ts';
-import { sgClusterSelfIngressMissing } from './sg-cluster-self-ingress-missing.ts';
-import { sgNodeToControlPlaneBlocked } from './sg-node-to-control-plane-blocked.ts';
-import { sgControlPlaneToNodeBlocked } from './sg-control-plane-to-node-blocked.ts';
-import { sgOpenIngress } from './sg-open-ingress.ts';
-import { sgNodeClusterTag } from './sg-node-cluster-tag.ts';
-import { nodegroupSshOpen } from './nodegroup-ssh-open.ts';
-import { cniNetworkPolicyDisabled } from './cni-network-policy-disabled.ts';
 import { cniCustomNetworkingNoSecondaryCidr } from './cni-custom-networking-no-secondary-cidr.ts';
 import { cniExternalSnatWithoutNat } from './cni-external-snat-without-nat.ts';
+import { cniNetworkPolicyDisabled } from './cni-network-policy-disabled.ts';
 import { cniPodSgUnsupportedInstance } from './cni-pod-sg-unsupported-instance.ts';
+import { endpointNodesCannotReach } from './endpoint-nodes-cannot-reach.ts';
+import { endpointPrivateDisabled } from './endpoint-private-disabled.ts';
+import { endpointPrivateDnsDisabled } from './endpoint-private-dns-disabled.ts';
+import { endpointPublicCidrBroad } from './endpoint-public-cidr-broad.ts';
+import { endpointPublicOpen } from './endpoint-public-open.ts';
+import { fargatePublicSubnet } from './fargate-public-subnet.ts';
+import { nodegroupPublicSubnet } from './nodegroup-public-subnet.ts';
+import { nodegroupSshOpen } from './nodegroup-ssh-open.ts';
+import { sgClusterSelfIngressMissing } from './sg-cluster-self-ingress-missing.ts';
+import { sgControlPlaneToNodeBlocked } from './sg-control-plane-to-node-blocked.ts';
+import { sgNodeClusterTag } from './sg-node-cluster-tag.ts';
+import { sgNodeToControlPlaneBlocked } from './sg-node-to-control-plane-blocked.ts';
+import { sgOpenIngress } from './sg-open-ingress.ts';
+import { subnetClusterTagConflict } from './subnet-cluster-tag-conflict.ts';
+import { subnetClusterTagMissing } from './subnet-cluster-tag-missing.ts';
+import { subnetElbTagMissing } from './subnet-elb-tag-missing.ts';
+import { subnetInternalElbTagMissing } from './subnet-internal-elb-tag-missing.ts';
+import { subnetIpExhaustion } from './subnet-ip-exhaustion.ts';
+import { subnetIsolatedMissingEndpoints } from './subnet-isolated-missing-endpoints.ts';
+import { subnetPublicIpAutoassignDisabled } from './subnet-public-ip-autoassign-disabled.ts';
+import { subnetRoleTagMismatch } from './subnet-role-tag-mismatch.ts';
+import { subnetSingleAz } from './subnet-single-az.ts';
 
 export const RULES: readonly RuleDefinition[] = [
   endpointPublicOpen,

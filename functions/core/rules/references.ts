@@ -12,7 +12,8 @@ export const DOCS = {
   fargate: 'https://docs.aws.amazon.com/eks/latest/userguide/fargate.html',
   managedNodeGroups: 'https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html',
   vpcCniAddon: 'https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html',
-  loadBalancerController: 'https://docs.aws.amazon.com/eks/latest/userguide/aws-load-balancer-controller.html',
+  loadBalancerController:
+    'https://docs.aws.amazon.com/eks/latest/userguide/aws-load-balancer-controller.html',
   vpcDns: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html',
   ipAddressing: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html',
   subnetSizing: 'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html',
