@@ -3,12 +3,12 @@
  * and its answer back. The caller is the IAM principal (AWS_IAM auth) or the JWT `sub`.
  */
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { createFindingsStore, defaultDocumentClient } from '../adapters/findings-store.ts';
+import { createLogger } from '../adapters/logger.ts';
 import { createQueueScanSubmitter } from '../adapters/queue-scan-submitter.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import { FindingsQueries } from '../adapters/store/findings-queries.ts';
@@ -58,7 +58,7 @@ export function toApiRequest(event: ApiEvent): ApiRequest {
   };
 }
 
-const logger = new Logger({ serviceName: 'eks-netguard' });
+const logger = createLogger();
 let deps: ApiDeps | undefined;
 
 function defaultDeps(): ApiDeps {

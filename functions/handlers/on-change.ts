@@ -4,11 +4,12 @@
  * and enqueues one scan per cluster. The FIFO queue's deduplication id turns a burst of
  * events into one scan per cluster and time window.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Context } from 'aws-lambda';
 import { createEc2ResourceResolver } from '../adapters/ec2-resource-resolver.ts';
 import { createFindingsStore, type FindingsStore } from '../adapters/findings-store.ts';
+import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import {
   affectedClusters,
@@ -89,7 +90,7 @@ export async function handleChange(deps: OnChangeDeps, input: unknown): Promise<
   return { status: 'enqueued', clusterNames: affected.clusterNames, sent: result.sent };
 }
 
-const logger = new Logger({ serviceName: 'eks-netguard' });
+const logger = createLogger();
 let deps: OnChangeDeps | undefined;
 
 /** The cluster ↔ VPC index backed by the findings table (deleted clusters left out). */

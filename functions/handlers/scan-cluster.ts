@@ -9,13 +9,14 @@
  * id `POST /scans` chose), so a redelivered message is recognised by the store.
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { createAwsClients } from '../adapters/aws-clients.ts';
 import { createFindingsStore } from '../adapters/findings-store.ts';
 import { collectInventory } from '../adapters/inventory-collector.ts';
+import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { mergeRuleConfig, ruleConfigFileSchema } from '../core/config.ts';
@@ -179,7 +180,7 @@ export async function handleBatch(
   });
 }
 
-const logger = new Logger({ serviceName: 'eks-netguard' });
+const logger = createLogger();
 let deps: ScanClusterDeps | undefined;
 
 /** Replaces the dependencies (tests, local stack). */

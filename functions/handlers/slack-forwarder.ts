@@ -7,10 +7,11 @@
  * A failed post throws: Lambda's asynchronous retries (and its on-failure destination)
  * take over, so an alert is not silently dropped.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { createLogger } from '../adapters/logger.ts';
 import {
   postSlackWebhook,
   SlackDeliveryError,
@@ -126,7 +127,7 @@ export function createSlackForwarder(deps: ForwarderDeps): (event: SNSEvent) => 
   };
 }
 
-const logger = new Logger({ serviceName: 'eks-netguard', logLevel: 'INFO' });
+const logger = createLogger({ logLevel: 'INFO' });
 let ssmClient: SSMClient | undefined;
 let forwarder: ((event: SNSEvent) => Promise<void>) | undefined;
 

@@ -5,11 +5,12 @@
  * resolved. A region that cannot be listed gets no marker: nothing is resolved on a
  * listing we did not see.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { describeAwsError } from '../adapters/errors.ts';
+import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import type { ScanQueuePort, ScanRequest } from '../core/scan-request.ts';
 import { envSchemas, parseRegionList, readEnv } from './env.ts';
@@ -100,7 +101,7 @@ export async function runSweep(deps: SweepDeps, accountId: string): Promise<Swee
   return { regions, clusters, enqueued: result.sent, failedRegions };
 }
 
-const logger = new Logger({ serviceName: 'eks-netguard' });
+const logger = createLogger();
 let deps: SweepDeps | undefined;
 
 function defaultDeps(): SweepDeps {
