@@ -54,7 +54,7 @@ function evaluateCluster(
     region: ctx.region,
     clusterName: ctx.clusterName,
     clusterArn: ctx.clusterArn,
-    vpcId: ctx.inventory.vpcId,
+    vpcId: ctx.vpc?.inventory.vpcId ?? ctx.inventory.vpcId,
     evaluatedRuleIds: [],
     skipped: [],
   };
@@ -118,7 +118,9 @@ export function evaluateSnapshot(
   const errors: EvaluationError[] = [];
   const coverage: ClusterCoverage[] = [];
   for (const inventory of snapshot.clusters) {
-    const vpc = inventory.vpcId ? vpcIndexes.get(vpcKey(inventory.region, inventory.vpcId)) : undefined;
+    // The collector fills `vpcId`; a hand-written snapshot may only carry the EKS field.
+    const vpcId = inventory.vpcId ?? inventory.cluster.resourcesVpcConfig.vpcId;
+    const vpc = vpcId ? vpcIndexes.get(vpcKey(inventory.region, vpcId)) : undefined;
     const ctx = buildClusterContext(snapshot.accountId, inventory, vpc);
     coverage.push(evaluateCluster(ctx, rules, config, findings, errors));
   }
