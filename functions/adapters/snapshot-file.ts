@@ -8,6 +8,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { describeZodError } from '../core/config.ts';
 import { INVENTORY_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/snapshot.ts';
+import { normalizeSnapshotDocument } from './snapshot-file-normalize.ts';
 
 /** Default upper bound for a snapshot file: far above any real account, low enough to fail fast. */
 export const DEFAULT_MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
@@ -202,18 +203,67 @@ export const snapshotSchema = z.object({
 });
 
 /**
- * Validates an already-parsed snapshot document.
+ * A cluster whose VPC the file does not describe cannot be judged on subnets, routes or
+ * security groups. Unless the file already records why (a collection error naming the
+ * cluster or the VPC), that gap is added as an error so the scan reports itself
+ * incomplete instead of looking clean.
+ */
+function reportUndescribedVpcs(snapshot: Snapshot): Snapshot {
+  const described = new Set(snapshot.vpcs.map((v) => `${v.region}/${v.vpcId}`));
+  const added: Snapshot['errors'] = [];
+  for (const inventory of snapshot.clusters) {
+    const vpcId = inventory.vpcId ?? inventory.cluster.resourcesVpcConfig.vpcId;
+    if (vpcId !== undefined && described.has(`${inventory.region}/${vpcId}`)) continue;
+    const explained = snapshot.errors.some(
+      (e) =>
+        e.region === inventory.region &&
+        (e.clusterName === inventory.cluster.name || (vpcId !== undefined && e.vpcId === vpcId)),
+    );
+    if (explained) continue;
+    added.push({
+      region: inventory.region,
+      operation: 'DescribeVpcs',
+      message:
+        vpcId === undefined
+          ? `cluster ${inventory.cluster.name} names no VPC (set vpcId); VPC-dependent rules were skipped`
+          : `VPC ${vpcId} of cluster ${inventory.cluster.name} is not in the snapshot's vpcs; VPC-dependent rules were skipped`,
+      clusterName: inventory.cluster.name,
+      ...(vpcId !== undefined ? { vpcId } : {}),
+      part: 'vpc',
+    });
+  }
+  return added.length === 0 ? snapshot : { ...snapshot, errors: [...snapshot.errors, ...added] };
+}
+
+/**
+ * Validates an already-parsed snapshot document. Hand-written documents in the AWS API
+ * shapes are accepted (see `snapshot-file-normalize.ts`).
  * @param source name used in the error message (usually the file path)
+ * @param options.scannedAt used when the document has no `scannedAt` (e.g. the file's mtime)
  * @throws SnapshotFileError naming the first bad field
  */
-export function parseSnapshot(document: unknown, source: string): Snapshot {
-  const result = snapshotSchema.safeParse(document);
+export function parseSnapshot(
+  document: unknown,
+  source: string,
+  options: { scannedAt?: string } = {},
+): Snapshot {
+  const normalized = normalizeSnapshotDocument(document);
+  if (
+    options.scannedAt !== undefined &&
+    normalized !== null &&
+    typeof normalized === 'object' &&
+    !Array.isArray(normalized) &&
+    (normalized as Record<string, unknown>).scannedAt === undefined
+  ) {
+    (normalized as Record<string, unknown>).scannedAt = options.scannedAt;
+  }
+  const result = snapshotSchema.safeParse(normalized);
   if (!result.success) {
     throw new SnapshotFileError(`${source}: not a valid snapshot: ${describeZodError(result.error)}`, {
       cause: result.error,
     });
   }
-  return result.data as Snapshot;
+  return reportUndescribedVpcs(result.data as Snapshot);
 }
 
 /**
@@ -223,11 +273,13 @@ export function parseSnapshot(document: unknown, source: string): Snapshot {
 export async function readSnapshotFile(path: string, options: { maxBytes?: number } = {}): Promise<Snapshot> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
   let size: number;
+  let modifiedAt: string;
   try {
     const info = await stat(path);
     if (!info.isFile())
       throw new SnapshotFileError(`${path}: not a file; pass the path of a snapshot JSON file`);
     size = info.size;
+    modifiedAt = info.mtime.toISOString();
   } catch (error) {
     if (error instanceof SnapshotFileError) throw error;
     throw new SnapshotFileError(`cannot read snapshot file ${path}: ${systemMessage(error)}`, {
@@ -254,7 +306,8 @@ export async function readSnapshotFile(path: string, options: { maxBytes?: numbe
   } catch (error) {
     throw new SnapshotFileError(`${path}: not valid JSON (${systemMessage(error)})`, { cause: error });
   }
-  return parseSnapshot(document, path);
+  // A hand-written file without `scannedAt` was, at the latest, observed when it was saved.
+  return parseSnapshot(document, path, { scannedAt: modifiedAt });
 }
 
 /** Writes a snapshot as pretty-printed JSON (the format {@link readSnapshotFile} reads). */

@@ -1,0 +1,184 @@
+/**
+ * Hand-written snapshot files: before validation, a snapshot document is brought to the
+ * collector's exact shape, so that a file written from the AWS API shapes (what
+ * `aws eks describe-cluster` / `aws ec2 describe-*` print) is scanned the same way as
+ * one written by `--snapshot-out`:
+ *
+ * - omitted lists (`nodegroups`, `subnets`, `errors`, `incomplete`…) are empty;
+ * - EC2 tag lists (`[{Key, Value}]`) become tag maps; omitted tags are none;
+ * - `vpcId` of a cluster comes from `resourcesVpcConfig.vpcId`, `region` from the ARN;
+ * - a VPC's `CidrBlocks` come from `CidrBlockAssociationSet` (associated) or `CidrBlock`;
+ * - `EnableDnsSupport: {Value: true}` (DescribeVpcAttribute) becomes `true`;
+ * - a NAT gateway's `PublicIps` come from `NatGatewayAddresses`;
+ * - an instance's `SecurityGroupIds` come from its network interfaces or `SecurityGroups`,
+ *   `State: {Name}` becomes the name;
+ * - an omitted `vpcCni` means the add-on is not installed (RULES.md: all defaults), and an
+ *   object `configurationValues` is kept as its JSON text;
+ * - EC2 children without `VpcId` belong to the VPC entry they are listed under.
+ *
+ * Anything else is left alone for the schema to accept or to reject with the field path.
+ * Nothing is invented: every value filled in is an AWS default or read from the document.
+ */
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function objects(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+function defaultList(object: Json, key: string): void {
+  if (object[key] === undefined || object[key] === null) object[key] = [];
+}
+
+/** `[{Key, Value}]` → `{Key: Value}`; a map or anything malformed is left for the schema. */
+function tagMap(value: unknown): unknown {
+  if (value === undefined || value === null) return {};
+  if (!Array.isArray(value)) return value;
+  if (!value.every((tag) => isObject(tag) && typeof tag.Key === 'string')) return value;
+  return Object.fromEntries(value.map((tag) => [(tag as Json).Key, (tag as Json).Value ?? '']));
+}
+
+function normalizeTags(object: Json, key = 'Tags'): void {
+  object[key] = tagMap(object[key]);
+}
+
+function unwrapValue(value: unknown): unknown {
+  return isObject(value) && 'Value' in value ? value.Value : value;
+}
+
+const ARN_REGION = /^arn:[^:]+:eks:([^:]+):/;
+
+function normalizeCluster(inventory: Json): void {
+  const cluster = inventory.cluster;
+  if (!isObject(cluster)) return;
+  if (cluster.tags !== undefined) cluster.tags = tagMap(cluster.tags);
+  const vpcConfig = cluster.resourcesVpcConfig;
+  if (isObject(vpcConfig)) {
+    defaultList(vpcConfig, 'subnetIds');
+    if (inventory.vpcId === undefined && typeof vpcConfig.vpcId === 'string')
+      inventory.vpcId = vpcConfig.vpcId;
+  }
+  if (inventory.region === undefined && typeof cluster.arn === 'string') {
+    const region = ARN_REGION.exec(cluster.arn)?.[1];
+    if (region) inventory.region = region;
+  }
+  for (const key of ['nodegroups', 'fargateProfiles', 'incomplete']) defaultList(inventory, key);
+  for (const nodegroup of objects(inventory.nodegroups)) {
+    defaultList(nodegroup, 'subnets');
+    if (nodegroup.tags !== undefined) nodegroup.tags = tagMap(nodegroup.tags);
+  }
+  for (const profile of objects(inventory.fargateProfiles)) defaultList(profile, 'subnets');
+  if (inventory.vpcCni === undefined || inventory.vpcCni === null) inventory.vpcCni = { state: 'absent' };
+  const cni = inventory.vpcCni;
+  if (isObject(cni) && isObject(cni.configurationValues)) {
+    cni.configurationValues = JSON.stringify(cni.configurationValues);
+  }
+}
+
+function normalizeVpcRecord(vpc: Json, vpcId: unknown): void {
+  if (vpc.VpcId === undefined) vpc.VpcId = vpcId;
+  if (vpc.CidrBlocks === undefined) {
+    const associated = objects(vpc.CidrBlockAssociationSet)
+      .filter((a) => {
+        const state = isObject(a.CidrBlockState) ? a.CidrBlockState.State : undefined;
+        return state === undefined || state === 'associated';
+      })
+      .map((a) => a.CidrBlock)
+      .filter((cidr): cidr is string => typeof cidr === 'string');
+    vpc.CidrBlocks =
+      associated.length > 0 ? associated : typeof vpc.CidrBlock === 'string' ? [vpc.CidrBlock] : [];
+  }
+  for (const key of ['EnableDnsSupport', 'EnableDnsHostnames']) {
+    if (vpc[key] !== undefined) vpc[key] = unwrapValue(vpc[key]);
+  }
+}
+
+function normalizeInstance(instance: Json): void {
+  if (isObject(instance.State)) instance.State = instance.State.Name;
+  if (instance.SecurityGroupIds === undefined) {
+    const fromInterfaces = objects(instance.NetworkInterfaces).flatMap((ni) =>
+      objects(ni.Groups).map((g) => g.GroupId),
+    );
+    const groups =
+      fromInterfaces.length > 0 ? fromInterfaces : objects(instance.SecurityGroups).map((g) => g.GroupId);
+    instance.SecurityGroupIds = [...new Set(groups.filter((id): id is string => typeof id === 'string'))];
+  }
+}
+
+function normalizeVpcInventory(
+  inventory: Json,
+  clusterRegionOfVpc: Map<string, string>,
+  onlyRegion?: string,
+): void {
+  const vpcId = inventory.vpcId ?? (isObject(inventory.vpc) ? inventory.vpc.VpcId : undefined);
+  if (inventory.vpcId === undefined && vpcId !== undefined) inventory.vpcId = vpcId;
+  if (inventory.region === undefined && typeof vpcId === 'string') {
+    const region = clusterRegionOfVpc.get(vpcId) ?? onlyRegion;
+    if (region) inventory.region = region;
+  }
+  if (isObject(inventory.vpc)) normalizeVpcRecord(inventory.vpc, vpcId);
+  const children = ['subnets', 'routeTables', 'securityGroups', 'vpcEndpoints', 'natGateways', 'instances'];
+  for (const key of [...children, 'incomplete']) defaultList(inventory, key);
+  for (const key of children) {
+    for (const child of objects(inventory[key])) if (child.VpcId === undefined) child.VpcId = vpcId;
+  }
+  for (const subnet of objects(inventory.subnets)) normalizeTags(subnet);
+  for (const table of objects(inventory.routeTables)) {
+    defaultList(table, 'Routes');
+    defaultList(table, 'Associations');
+  }
+  for (const group of objects(inventory.securityGroups)) {
+    defaultList(group, 'IpPermissions');
+    normalizeTags(group);
+  }
+  for (const gateway of objects(inventory.natGateways)) {
+    if (gateway.PublicIps === undefined) {
+      const ips = objects(gateway.NatGatewayAddresses).map((a) => a.PublicIp);
+      gateway.PublicIps = [...new Set(ips.filter((ip): ip is string => typeof ip === 'string'))];
+    }
+  }
+  for (const instance of objects(inventory.instances)) {
+    normalizeInstance(instance);
+    normalizeTags(instance);
+  }
+}
+
+/**
+ * Returns a copy of a parsed snapshot document in the collector's shape (see the file
+ * comment). Non-object input is returned unchanged for the schema to reject.
+ */
+export function normalizeSnapshotDocument(document: unknown): unknown {
+  if (!isObject(document)) return document;
+  const copy = structuredClone(document);
+  if (copy.schemaVersion === undefined) copy.schemaVersion = 1;
+  for (const key of ['clusters', 'vpcs', 'errors']) defaultList(copy, key);
+  const clusters = objects(copy.clusters);
+  for (const inventory of clusters) normalizeCluster(inventory);
+  const clusterRegionOfVpc = new Map<string, string>();
+  for (const inventory of clusters) {
+    if (typeof inventory.vpcId === 'string' && typeof inventory.region === 'string') {
+      clusterRegionOfVpc.set(inventory.vpcId, inventory.region);
+    }
+  }
+  const declaredRegions = Array.isArray(copy.regions) ? copy.regions : undefined;
+  const clusterRegions = [...new Set(clusterRegionOfVpc.values())];
+  const onlyRegion =
+    declaredRegions?.length === 1 && typeof declaredRegions[0] === 'string'
+      ? declaredRegions[0]
+      : clusterRegions.length === 1
+        ? clusterRegions[0]
+        : undefined;
+  for (const inventory of objects(copy.vpcs))
+    normalizeVpcInventory(inventory, clusterRegionOfVpc, onlyRegion);
+  if (copy.regions === undefined) {
+    const regions = [...clusters, ...objects(copy.vpcs)]
+      .map((item) => item.region)
+      .filter((region): region is string => typeof region === 'string');
+    copy.regions = [...new Set(regions)];
+  }
+  return copy;
+}
