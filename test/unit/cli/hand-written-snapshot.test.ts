@@ -179,3 +179,25 @@ describe('hand-written snapshot in AWS API shapes', () => {
     );
   });
 });
+
+describe('--snapshot (short spelling of --snapshot-in)', () => {
+  it('scans the same file with the same result', async () => {
+    // Arrange
+    const path = join(dir, 'alias.json');
+    await writeFile(path, JSON.stringify(awsShapedSnapshot()));
+    // Act
+    const long = await run(['scan', '--snapshot-in', path, '--format', 'json']);
+    const short = await run(['scan', '--snapshot', path, '--format', 'json']);
+    // Assert
+    expect(short.code).toBe(0);
+    expect(short.stdout).toBe(long.stdout);
+  });
+
+  it('refuses two different files in one line (exit 2)', async () => {
+    const result = await run(['scan', '--snapshot', 'a.json', '--snapshot-in', 'b.json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'eks-netguard: --snapshot and --snapshot-in name different files; pass one of them\n',
+    );
+  });
+});
