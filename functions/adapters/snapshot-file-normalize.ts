@@ -6,7 +6,8 @@
  *
  * - omitted lists (`nodegroups`, `subnets`, `errors`, `incomplete`…) are empty;
  * - EC2 tag lists (`[{Key, Value}]`) become tag maps; omitted tags are none;
- * - `vpcId` of a cluster comes from `resourcesVpcConfig.vpcId`, `region` from the ARN;
+ * - `vpcId` of a cluster comes from `resourcesVpcConfig.vpcId`, `region` from the ARN,
+ *   and an omitted `accountId` from the cluster ARNs when they all name one account;
  * - a VPC's `CidrBlocks` come from `CidrBlockAssociationSet` (associated) or `CidrBlock`;
  * - `EnableDnsSupport: {Value: true}` (DescribeVpcAttribute) becomes `true`;
  * - a NAT gateway's `PublicIps` come from `NatGatewayAddresses`;
@@ -51,6 +52,7 @@ function unwrapValue(value: unknown): unknown {
 }
 
 const ARN_REGION = /^arn:[^:]+:eks:([^:]+):/;
+const ARN_ACCOUNT = /^arn:[^:]+:eks:[^:]*:(\d{12}):/;
 
 function normalizeCluster(inventory: Json): void {
   const cluster = inventory.cluster;
@@ -158,6 +160,17 @@ export function normalizeSnapshotDocument(document: unknown): unknown {
   for (const key of ['clusters', 'vpcs', 'errors']) defaultList(copy, key);
   const clusters = objects(copy.clusters);
   for (const inventory of clusters) normalizeCluster(inventory);
+  if (copy.accountId === undefined) {
+    // Every cluster ARN names the account; only an unambiguous one is taken.
+    const accounts = new Set(
+      clusters.flatMap((c) => {
+        const arn = isObject(c.cluster) ? c.cluster.arn : undefined;
+        const account = typeof arn === 'string' ? ARN_ACCOUNT.exec(arn)?.[1] : undefined;
+        return account ? [account] : [];
+      }),
+    );
+    if (accounts.size === 1) copy.accountId = [...accounts][0];
+  }
   const clusterRegionOfVpc = new Map<string, string>();
   for (const inventory of clusters) {
     if (typeof inventory.vpcId === 'string' && typeof inventory.region === 'string') {

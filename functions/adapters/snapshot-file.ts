@@ -259,7 +259,9 @@ export function parseSnapshot(
   }
   const result = snapshotSchema.safeParse(normalized);
   if (!result.success) {
-    throw new SnapshotFileError(`${source}: not a valid snapshot: ${describeZodError(result.error)}`, {
+    // zod prefixes type errors with "Invalid input: "; the field path already says that.
+    const detail = describeZodError(result.error).replace(': Invalid input: ', ': ');
+    throw new SnapshotFileError(`${source}: not a valid snapshot: ${detail}`, {
       cause: result.error,
     });
   }

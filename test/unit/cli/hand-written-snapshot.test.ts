@@ -166,6 +166,19 @@ describe('hand-written snapshot in AWS API shapes', () => {
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).not.toContain('subnet-single-az');
   });
 
+  it('takes the account from the cluster ARN when accountId is omitted', async () => {
+    // Arrange
+    const { accountId: _omitted, ...document } = awsShapedSnapshot();
+    // Act
+    const { code, report } = await scan(document, 'no-account.json');
+    // Assert
+    expect(code).toBe(0);
+    expect(report.accountId).toBe('123456789012');
+    expect(new Set(report.findings.map((f: { accountId: string }) => f.accountId))).toEqual(
+      new Set(['123456789012']),
+    );
+  });
+
   it('still names the bad field in one line when a value has the wrong type', async () => {
     // Arrange
     const document = awsShapedSnapshot();
@@ -175,7 +188,7 @@ describe('hand-written snapshot in AWS API shapes', () => {
     // Assert
     expect(code).toBe(2);
     expect(stderr).toMatch(
-      /^eks-netguard: .*bad-type\.json: not a valid snapshot: vpcs\.0\.subnets\.0\.AvailableIpAddressCount: .*\n$/,
+      /^eks-netguard: .*bad-type\.json: not a valid snapshot: vpcs\.0\.subnets\.0\.AvailableIpAddressCount: expected number, received string\n$/,
     );
   });
 });
