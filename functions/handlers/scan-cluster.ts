@@ -73,7 +73,20 @@ export type MessageOutcome =
 async function scanCluster(deps: ScanClusterDeps, request: ClusterScanRequest, messageId: string) {
   const scanId = request.scanId ?? messageId;
   const snapshot = await deps.collect(request.region, request.clusterName, request.accountId);
-  const status = snapshot.clusters.find((c) => c.cluster.name === request.clusterName)?.cluster.status;
+  const found = snapshot.clusters.find((c) => c.cluster.name === request.clusterName);
+  if (!found && !snapshot.errors.some((e) => e.clusterName === request.clusterName)) {
+    // EKS does not know the cluster. If the store does, the scan resolves it as deleted;
+    // if neither does, the message is poison (or EKS has not caught up yet): fail it so
+    // that redelivery retries it and, after maxReceiveCount, the DLQ and its alarm get it.
+    const key = { accountId: request.accountId, region: request.region, clusterName: request.clusterName };
+    const known = await deps.service.repository.loadCluster(key);
+    if (!known.cluster && known.findings.length === 0) {
+      throw new ScanFailedError(
+        `unknown cluster ${request.clusterName} in ${request.accountId}/${request.region}: EKS does not describe it and no scan has stored it`,
+      );
+    }
+  }
+  const status = found?.cluster.status;
   if (status && TRANSITIONAL.has(status) && request.attempt < MAX_TRANSITIONAL_ATTEMPTS) {
     const attempt = request.attempt + 1;
     const now = deps.service.clock.now();
