@@ -3,10 +3,12 @@
  * before the tests; when the template is missing this file packages it itself.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EC2_EVENT_NAMES, EKS_EVENT_NAMES } from '../../../functions/core/cloudtrail-event.ts';
+import { sdkCallsOfHandler } from './sdk-calls.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const TEMPLATE = join(ROOT, '.serverless/cloudformation-template-update-stack.json');
@@ -16,20 +18,107 @@ interface Resource {
   Condition?: string;
   Properties: Record<string, any>;
 }
+interface Template {
+  Resources: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
+}
+let template: Template;
 let resources: Record<string, Resource>;
+/** Packaged with non-default parameters: explicit regions and a Slack webhook parameter. */
+let variant: Template;
+let variantDir: string;
+const SLACK_PARAMETER = '/eks-netguard/slack-webhook-url';
+
+/** Evaluates a condition of the packaged template (parameters are already literals). */
+function conditionHolds(t: Template, name: string): boolean {
+  const evaluate = (node: any): boolean => {
+    if (node['Fn::Equals']) return node['Fn::Equals'][0] === node['Fn::Equals'][1];
+    if (node['Fn::Not']) return !evaluate(node['Fn::Not'][0]);
+    if (node['Fn::And']) return node['Fn::And'].every(evaluate);
+    if (node['Fn::Or']) return node['Fn::Or'].some(evaluate);
+    if (node.Condition) return conditionHolds(t, node.Condition);
+    throw new Error(`unsupported condition ${JSON.stringify(node)}`);
+  };
+  const node = t.Conditions?.[name];
+  if (!node) throw new Error(`no condition ${name}`);
+  return evaluate(node);
+}
+
+/** Resolves `Fn::If` the way CloudFormation would deploy this template. */
+function resolveIfs(t: Template, node: any): any {
+  if (Array.isArray(node)) return node.map((n) => resolveIfs(t, n));
+  if (node && typeof node === 'object') {
+    if (node['Fn::If']) {
+      const [name, yes, no] = node['Fn::If'];
+      return resolveIfs(t, conditionHolds(t, name) ? yes : no);
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveIfs(t, v)]));
+  }
+  return node;
+}
+
+/** Functions that deploy with `t`'s parameters, with their handler file and role's statements. */
+function deployedFunctions(t: Template) {
+  const deployed = (r: Resource) => !r.Condition || conditionHolds(t, r.Condition);
+  return Object.entries(t.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && deployed(r))
+    .map(([id, r]) => {
+      const roleId = r.Properties.Role['Fn::GetAtt'][0] as string;
+      const role = t.Resources[roleId]!;
+      expect(deployed(role), `${roleId} deploys with ${id}`).toBe(true);
+      const statements = (role.Properties.Policies as any[]).flatMap((p) =>
+        asList(resolveIfs(t, p.PolicyDocument).Statement),
+      ) as Record<string, any>[];
+      const handlerFile = `${String(r.Properties.Handler).replace(/\.[A-Za-z]+$/, '')}.ts`;
+      // `all` makes sweep and api list the enabled regions (DescribeRegions); a list does not.
+      const scanRegions = r.Properties.Environment?.Variables?.SCAN_REGIONS as string | undefined;
+      return { id, roleId, handlerFile, statements, scanRegions };
+    });
+}
+
+/** Allowed actions of a role (statement conditions aside). */
+function grantedActions(statements: Record<string, any>[]): Set<string> {
+  return new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action).map(String)));
+}
+
+/** Actions AWS calls with the function's role, not our code: the SQS event source mapping. */
+const PLATFORM_ACTIONS: Record<string, string[]> = {
+  ScanDashclusterLambdaFunction: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+};
+/** Services whose calls are authorised by IAM actions (STS GetCallerIdentity needs no grant). */
+const GRANT_NEEDED = /^(ec2|eks|dynamodb|sns|sqs|ssm):/;
+/**
+ * Calls a bundle contains that its function never makes, each with the reason. The
+ * findings store is one module shared by every function; these are its operations only
+ * other functions use. Listing them here keeps the roles minimal and the exception visible.
+ */
+const NEVER_CALLED: Record<string, Record<string, string>> = {
+  OnDashchangeLambdaFunction: {
+    'dynamodb:GetItem': 'on-change only queries the cluster↔VPC index',
+    'dynamodb:PutItem': 'on-change never writes the table',
+    'dynamodb:UpdateItem': 'on-change never writes the table',
+    'dynamodb:DeleteItem': 'on-change never writes the table',
+    'dynamodb:BatchGetItem': 'on-change only queries the cluster↔VPC index',
+  },
+  ScanDashclusterLambdaFunction: {
+    'dynamodb:DeleteItem': 'suppressions are deleted by the API only',
+    'sts:GetCallerIdentity': 'the queue message carries the account id',
+  },
+};
 
 function ofType(type: string): [string, Resource][] {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
 
 /** Every policy statement of the template: role policies, managed policies, key/topic/queue policies. */
-function statements(): { where: string; statement: Record<string, any> }[] {
+function statements(t: Template = template): { where: string; statement: Record<string, any> }[] {
   const out: { where: string; statement: Record<string, any> }[] = [];
   const push = (where: string, doc: { Statement?: unknown } | undefined) => {
-    const list = doc?.Statement;
+    // Fn::If resolved as this template deploys (the variant covers the other branches).
+    const list = resolveIfs(t, doc)?.Statement;
     for (const statement of Array.isArray(list) ? list : list ? [list] : []) out.push({ where, statement });
   };
-  for (const [id, r] of Object.entries(resources)) {
+  for (const [id, r] of Object.entries(t.Resources)) {
     if (r.Type === 'AWS::IAM::Role') {
       for (const p of r.Properties.Policies ?? []) push(`${id}/${p.PolicyName}`, p.PolicyDocument);
     }
@@ -48,8 +137,32 @@ beforeAll(() => {
   if (!existsSync(TEMPLATE)) {
     execFileSync('npx', ['osls', 'package'], { cwd: ROOT, stdio: 'inherit', timeout: 240_000 });
   }
-  resources = JSON.parse(readFileSync(TEMPLATE, 'utf8')).Resources;
-}, 300_000);
+  template = JSON.parse(readFileSync(TEMPLATE, 'utf8'));
+  resources = template.Resources;
+  // Packaged in a copy of the service: `osls package` clears the service's own
+  // .serverless/ and .esbuild/, which CI and teammates' commands are using.
+  variantDir = mkdtempSync(join(tmpdir(), 'netguard-variant-'));
+  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'infra'])
+    cpSync(join(ROOT, entry), join(variantDir, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(variantDir, 'node_modules'), 'dir');
+  execFileSync(
+    'npx',
+    [
+      'osls',
+      'package',
+      '--param=regions=eu-west-1,us-east-1',
+      `--param=slackWebhookParameter=${SLACK_PARAMETER}`,
+    ],
+    { cwd: variantDir, stdio: 'inherit', timeout: 240_000 },
+  );
+  variant = JSON.parse(
+    readFileSync(join(variantDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
+  );
+}, 600_000);
+
+afterAll(() => {
+  if (variantDir) rmSync(variantDir, { recursive: true, force: true });
+});
 
 describe('packaged template', () => {
   it('routes exactly the handled CloudTrail events to on-change, failed calls excluded', () => {
@@ -63,26 +176,35 @@ describe('packaged template', () => {
     for (const p of patterns) expect(p.detail.errorCode).toEqual([{ exists: false }]);
   });
 
-  it('grants no wildcard action in any policy statement', () => {
-    const offending = statements().filter(({ statement }) =>
+  it.each([
+    ['default', () => template],
+    ['variant', () => variant],
+  ])('grants no wildcard action in any policy statement (%s parameters)', (_name, get) => {
+    const offending = statements(get()).filter(({ statement }) =>
       asList(statement.Action).some((a) => typeof a !== 'string' || a.includes('*')),
     );
     expect(offending.map((o) => o.where)).toEqual([]);
     expect(statements().length).toBeGreaterThan(10);
   });
 
-  it('uses Resource "*" in IAM roles only for actions that cannot be scoped', () => {
-    const unscopable = /^(ec2:Describe[A-Za-z]+|eks:ListClusters|kms:Decrypt)$/;
-    const offending = statements()
-      .filter(({ where }) => resources[where.split('/')[0]!]?.Type === 'AWS::IAM::Role')
-      .filter(({ statement }) => asList(statement.Resource).includes('*'))
-      .flatMap(({ where, statement }) =>
-        asList(statement.Action)
-          .filter((a) => !unscopable.test(String(a)))
-          .map((a) => `${where}: ${a}`),
-      );
-    expect(offending).toEqual([]);
-  });
+  it.each([
+    ['default', () => template],
+    ['variant', () => variant],
+  ])(
+    'uses Resource "*" in IAM roles only for actions that cannot be scoped (%s parameters)',
+    (_name, get) => {
+      const unscopable = /^(ec2:Describe[A-Za-z]+|eks:ListClusters|kms:Decrypt)$/;
+      const offending = statements(get())
+        .filter(({ where }) => get().Resources[where.split('/')[0]!]?.Type === 'AWS::IAM::Role')
+        .filter(({ statement }) => asList(statement.Resource).includes('*'))
+        .flatMap(({ where, statement }) =>
+          asList(statement.Action)
+            .filter((a) => !unscopable.test(String(a)))
+            .map((a) => `${where}: ${a}`),
+        );
+      expect(offending).toEqual([]);
+    },
+  );
 
   it('gives every function its own role', () => {
     const roles = ofType('AWS::Lambda::Function').map(([, r]) => JSON.stringify(r.Properties.Role));
@@ -133,5 +255,36 @@ describe('packaged template', () => {
     expect(alarms.filter((a) => a.MetricName === 'Errors').length).toBeGreaterThanOrEqual(4);
     expect(alarms.some((a) => JSON.stringify(a.Metrics ?? []).includes('Throttles'))).toBe(true);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+  });
+
+  describe.each([
+    ['default parameters', () => template],
+    ['explicit regions and a Slack webhook', () => variant],
+  ])('with %s', (_name, get) => {
+    it('grants each function every AWS action its bundle calls', async () => {
+      const missing: string[] = [];
+      for (const fn of deployedFunctions(get())) {
+        const granted = grantedActions(fn.statements);
+        for (const call of await sdkCallsOfHandler(ROOT, fn.handlerFile)) {
+          if (!GRANT_NEEDED.test(call.action) || granted.has(call.action)) continue;
+          if (NEVER_CALLED[fn.id]?.[call.action]) continue;
+          if (call.action === 'ec2:DescribeRegions' && fn.scanRegions !== 'all') continue;
+          missing.push(`${fn.id} (${fn.roleId}) lacks ${call.action}, called in ${call.file}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    }, 60_000);
+  });
+
+  it('grants ec2:DescribeRegions only when the functions sweep every region', () => {
+    const describesRegions = (t: Template) =>
+      deployedFunctions(t)
+        .filter((fn) => grantedActions(fn.statements).has('ec2:DescribeRegions'))
+        .map((fn) => fn.id)
+        .sort();
+    expect(describesRegions(template)).toEqual(['ApiLambdaFunction', 'SweepLambdaFunction']);
+    expect(describesRegions(variant)).toEqual([]);
+    for (const fn of deployedFunctions(variant).filter((f) => f.scanRegions !== undefined))
+      expect(fn.scanRegions, fn.id).toBe('eu-west-1,us-east-1');
   });
 });
