@@ -52,7 +52,30 @@ function mapCluster(cluster: Cluster, name: string): EksCluster {
   });
 }
 
-function mapNodegroup(nodegroup: Nodegroup, name: string): EksNodegroup {
+/** An EC2 security-group id as EC2 issues them: `sg-` and 8 or 17 lowercase hex digits. */
+const EC2_GROUP_ID = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/**
+ * moto answers every node group with `remoteAccess: {ec2SshKey: "eksKeypair"}` and a
+ * made-up remote-access group id (`sg-` + 17 random letters and digits) even when none
+ * was requested. EKS itself never invents remote access, and a group id EC2 could not
+ * have issued names no real group, so that pair is the emulator's filler, not SSH access.
+ */
+function isEmulatorRemoteAccessFiller(nodegroup: Nodegroup): boolean {
+  const groupId = nodegroup.resources?.remoteAccessSecurityGroup;
+  return (
+    nodegroup.remoteAccess?.ec2SshKey === 'eksKeypair' &&
+    (nodegroup.remoteAccess.sourceSecurityGroups ?? []).length === 0 &&
+    groupId !== undefined &&
+    !EC2_GROUP_ID.test(groupId)
+  );
+}
+
+export function mapNodegroup(nodegroup: Nodegroup, name: string): EksNodegroup {
+  if (isEmulatorRemoteAccessFiller(nodegroup)) {
+    const { remoteAccess: _filler, ...rest } = nodegroup;
+    nodegroup = { ...rest, resources: { ...nodegroup.resources, remoteAccessSecurityGroup: undefined } };
+  }
   const remote = nodegroup.remoteAccess;
   return compact({
     nodegroupName: nodegroup.nodegroupName ?? name,
