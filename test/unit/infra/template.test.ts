@@ -219,9 +219,15 @@ describe('packaged template', () => {
     }
   });
 
-  it('puts an authorizer on every HTTP API route', () => {
-    const routes = ofType('AWS::ApiGatewayV2::Route');
-    expect(routes.length).toBeGreaterThanOrEqual(10);
+  it.each([
+    ['default', () => template],
+    ['variant', () => variant],
+  ])('puts an authorizer on every HTTP API route, the catch-all included (%s parameters)', (_name, get) => {
+    const routes = Object.entries(get().Resources).filter(([, r]) => r.Type === 'AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThanOrEqual(11);
+    // Unknown paths and wrong methods reach our handler (JSON 404/405), not API Gateway's own 404.
+    const keys = routes.map(([, r]) => r.Properties.RouteKey);
+    expect(keys).toContain('ANY /{proxy+}');
     for (const [id, route] of routes) {
       expect(['AWS_IAM', 'JWT'], id).toContain(route.Properties.AuthorizationType);
     }
