@@ -13,8 +13,9 @@
  * - a NAT gateway's `PublicIps` come from `NatGatewayAddresses`;
  * - an instance's `SecurityGroupIds` come from its network interfaces or `SecurityGroups`,
  *   `State: {Name}` becomes the name;
- * - an omitted `vpcCni` means the add-on is not installed (RULES.md: all defaults), and an
- *   object `configurationValues` is kept as its JSON text;
+ * - an omitted `vpcCni` is read from an `addons` list (`describe-addon` shape) when there
+ *   is one, else means the add-on is not installed (RULES.md: all defaults); an object
+ *   `configurationValues` is kept as its JSON text;
  * - EC2 children without `VpcId` belong to the VPC entry they are listed under.
  *
  * Anything else is left alone for the schema to accept or to reject with the field path.
@@ -74,7 +75,19 @@ function normalizeCluster(inventory: Json): void {
     if (nodegroup.tags !== undefined) nodegroup.tags = tagMap(nodegroup.tags);
   }
   for (const profile of objects(inventory.fargateProfiles)) defaultList(profile, 'subnets');
-  if (inventory.vpcCni === undefined || inventory.vpcCni === null) inventory.vpcCni = { state: 'absent' };
+  if (inventory.vpcCni === undefined || inventory.vpcCni === null) {
+    // `addons` as `aws eks describe-addon` prints them: the vpc-cni entry decides.
+    const addon = objects(inventory.addons).find((a) => a.addonName === 'vpc-cni');
+    inventory.vpcCni = addon
+      ? {
+          state: 'installed',
+          ...(typeof addon.addonVersion === 'string' ? { addonVersion: addon.addonVersion } : {}),
+          ...(addon.configurationValues !== undefined
+            ? { configurationValues: addon.configurationValues }
+            : {}),
+        }
+      : { state: 'absent' };
+  }
   const cni = inventory.vpcCni;
   if (isObject(cni) && isObject(cni.configurationValues)) {
     cni.configurationValues = JSON.stringify(cni.configurationValues);

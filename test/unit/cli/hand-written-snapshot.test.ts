@@ -166,6 +166,29 @@ describe('hand-written snapshot in AWS API shapes', () => {
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).not.toContain('subnet-single-az');
   });
 
+  it('reads vpc-cni settings from an addons list in describe-addon shape (object configurationValues)', async () => {
+    // Arrange
+    const document = awsShapedSnapshot();
+    (document.clusters[0] as Record<string, unknown>).addons = [
+      { addonName: 'kube-proxy' },
+      {
+        addonName: 'vpc-cni',
+        addonVersion: 'v1.18.0-eksbuild.1',
+        configurationValues: { enableNetworkPolicy: 'true', env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: 'true' } },
+      },
+    ];
+    // Act
+    const { code, report } = await scan(document, 'addons.json');
+    // Assert: network policy on (no finding), external SNAT on a public node subnet (HIGH)
+    expect(code).toBe(0);
+    const hits = report.findings.map(
+      (f: { ruleId: string; resourceId: string; severity: string }) =>
+        `${f.ruleId} ${f.resourceId} ${f.severity}`,
+    );
+    expect(hits).toContain('cni-external-snat-without-nat subnet-1 HIGH');
+    expect(hits.filter((h: string) => h.startsWith('cni-network-policy-disabled'))).toEqual([]);
+  });
+
   it('takes the account from the cluster ARN when accountId is omitted', async () => {
     // Arrange
     const { accountId: _omitted, ...document } = awsShapedSnapshot();
