@@ -19,18 +19,11 @@ export const subnetPublicIpAutoassignDisabled: RuleDefinition = {
   resourceType: 'subnet',
   requires: [...NODE_SUBNET_PARTS, 'routeTables'],
   evaluate(ctx) {
-    return (
-      subnetsOfClass(ctx, ctx.nodeSubnetIds, ['public'])
-        // Absent means the EC2 default for a subnet created in a non-default VPC: false.
-        .filter(({ subnet }) => subnet.MapPublicIpOnLaunch !== true)
-        .map(({ subnet }) => ({
-          resourceId: subnet.SubnetId,
-          evidence: {
-            ...subnetEvidence(ctx, subnet),
-            mapPublicIpOnLaunch: false,
-            mapPublicIpOnLaunchDefaulted: subnet.MapPublicIpOnLaunch === undefined,
-          },
-        }))
-    );
+    return subnetsOfClass(ctx, ctx.nodeSubnetIds, ['public'])
+      .filter(({ subnet }) => subnet.MapPublicIpOnLaunch === false)
+      .map(({ subnet }) => ({
+        resourceId: subnet.SubnetId,
+        evidence: { ...subnetEvidence(ctx, subnet), mapPublicIpOnLaunch: false },
+      }));
   },
 };

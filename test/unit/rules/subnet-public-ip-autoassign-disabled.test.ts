@@ -34,14 +34,8 @@ describe('subnet-public-ip-autoassign-disabled', () => {
     expect(runRule(subnetPublicIpAutoassignDisabled, scenario(true))).toEqual([]);
   });
 
-  it('fires when the attribute is absent (EC2 default for a non-default subnet is false)', () => {
-    // Arrange
-    const snapshot = scenario(undefined);
-    // Act
-    const findings = runRule(subnetPublicIpAutoassignDisabled, snapshot);
-    // Assert
-    expect(findings.map((f) => f.resourceId)).toEqual(['subnet-pub']);
-    expect(findings[0]?.evidence).toMatchObject({ mapPublicIpOnLaunchDefaulted: true });
+  it('does not fire when the attribute is unknown', () => {
+    expect(runRule(subnetPublicIpAutoassignDisabled, scenario(undefined))).toEqual([]);
   });
 
   it('fires for a public subnet holding a self-managed node', () => {
