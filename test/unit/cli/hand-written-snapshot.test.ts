@@ -60,6 +60,7 @@ function awsShapedSnapshot() {
             CidrBlock: '10.0.1.0/24',
             AvailabilityZone: 'eu-west-1a',
             AvailableIpAddressCount: 200,
+            MapPublicIpOnLaunch: false,
             Tags: [
               { Key: 'kubernetes.io/cluster/shop', Value: 'shared' },
               { Key: 'kubernetes.io/role/elb', Value: '1' },
