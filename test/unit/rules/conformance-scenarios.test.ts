@@ -66,6 +66,7 @@ describe('RULES.md conformance scenarios', () => {
     [{ DestinationCidrBlock: '0.0.0.0/0', VpcPeeringConnectionId: 'pcx-9' }, 'private-egress'],
     [{ DestinationCidrBlock: '0.0.0.0/0', NetworkInterfaceId: 'eni-9' }, 'private-egress'],
     [{ DestinationCidrBlock: '10.9.0.0/16', GatewayId: 'igw-9' }, 'isolated'],
+    [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-9', State: 'blackhole' }, 'isolated'],
   ] as [Ec2Route, string][])(
     'classifies a subnet routed %j as %s (via the main table)',
     (route, subnetClass) => {
