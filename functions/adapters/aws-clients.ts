@@ -24,6 +24,13 @@ export interface AwsClientOptions {
   endpointUrl?: string;
   maxAttempts?: number;
   credentials?: AwsCredentialsOption;
+  /**
+   * Replaces the adaptive retry strategy. Tests inject one that retries without
+   * sleeping, so fault-injection runs stay fast; production leaves it unset.
+   */
+  retryStrategy?: EC2ClientConfig['retryStrategy'];
+  /** Replaces the HTTP handler (tests wrap the real one to inject faults on the wire). */
+  requestHandler?: EC2ClientConfig['requestHandler'];
 }
 
 export interface AwsClients {
@@ -72,6 +79,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
   };
   const cache = new Map<string, EC2Client | EKSClient | STSClient>();
   function cached<T extends EC2Client | EKSClient | STSClient>(key: string, make: () => T): T {
