@@ -7,7 +7,8 @@
  * - omitted lists (`nodegroups`, `subnets`, `errors`, `incomplete`…) are empty;
  * - EC2 tag lists (`[{Key, Value}]`) become tag maps; omitted tags are none;
  * - `vpcId` of a cluster comes from `resourcesVpcConfig.vpcId`, `region` from the ARN,
- *   and an omitted `accountId` from the cluster ARNs when they all name one account;
+ *   and an omitted `accountId` from the cluster ARNs when they all name one account; a
+ *   cluster's `name` comes from its ARN, or its ARN from name, region and account;
  * - a VPC's `CidrBlocks` come from `CidrBlockAssociationSet` (associated) or `CidrBlock`;
  * - `EnableDnsSupport: {Value: true}` (DescribeVpcAttribute) becomes `true`;
  * - a NAT gateway's `PublicIps` come from `NatGatewayAddresses`;
@@ -54,11 +55,34 @@ function unwrapValue(value: unknown): unknown {
 
 const ARN_REGION = /^arn:[^:]+:eks:([^:]+):/;
 const ARN_ACCOUNT = /^arn:[^:]+:eks:[^:]*:(\d{12}):/;
+const ARN_NAME = /^arn:[^:]+:eks:[^:]*:[^:]*:cluster\/(.+)$/;
+
+/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`…). */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+/** A cluster given by name only gets the ARN EKS would report for it. */
+function fillClusterArn(inventory: Json, accountId: unknown): void {
+  const cluster = inventory.cluster;
+  if (!isObject(cluster) || cluster.arn !== undefined) return;
+  const { region } = inventory;
+  if (typeof cluster.name !== 'string' || typeof region !== 'string' || typeof accountId !== 'string') return;
+  cluster.arn = `arn:${partitionOf(region)}:eks:${region}:${accountId}:cluster/${cluster.name}`;
+}
 
 function normalizeCluster(inventory: Json): void {
   const cluster = inventory.cluster;
   if (!isObject(cluster)) return;
   if (cluster.tags !== undefined) cluster.tags = tagMap(cluster.tags);
+  if (cluster.name === undefined && typeof cluster.arn === 'string') {
+    const name = ARN_NAME.exec(cluster.arn)?.[1];
+    if (name) cluster.name = name;
+  }
   const vpcConfig = cluster.resourcesVpcConfig;
   if (isObject(vpcConfig)) {
     defaultList(vpcConfig, 'subnetIds');
@@ -184,6 +208,7 @@ export function normalizeSnapshotDocument(document: unknown): unknown {
     );
     if (accounts.size === 1) copy.accountId = [...accounts][0];
   }
+  for (const inventory of clusters) fillClusterArn(inventory, copy.accountId);
   const clusterRegionOfVpc = new Map<string, string>();
   for (const inventory of clusters) {
     if (typeof inventory.vpcId === 'string' && typeof inventory.region === 'string') {

@@ -203,6 +203,22 @@ describe('hand-written snapshot in AWS API shapes', () => {
     );
   });
 
+  it('builds the cluster ARN from name, region and account when the ARN is omitted', async () => {
+    // Arrange
+    const document = awsShapedSnapshot();
+    const inventory = document.clusters[0] as Record<string, unknown> & { cluster: Record<string, unknown> };
+    delete inventory.cluster.arn;
+    inventory.region = 'eu-west-1';
+    // Act
+    const { code, report } = await scan(document, 'no-arn.json');
+    // Assert: cluster-level findings carry the ARN EKS would report
+    expect(code).toBe(0);
+    expect(report.clusters).toEqual([{ name: 'shop', region: 'eu-west-1', arn: ARN }]);
+    expect(
+      report.findings.find((f: { ruleId: string }) => f.ruleId === 'cni-network-policy-disabled')?.resourceId,
+    ).toBe(ARN);
+  });
+
   it('still names the bad field in one line when a value has the wrong type', async () => {
     // Arrange
     const document = awsShapedSnapshot();
