@@ -293,4 +293,69 @@ describe('packaged template', () => {
     for (const fn of deployedFunctions(variant).filter((f) => f.scanRegions !== undefined))
       expect(fn.scanRegions, fn.id).toBe('eu-west-1,us-east-1');
   });
+
+  it('deploys no Slack forwarder resource without the slackWebhookParameter parameter', () => {
+    const slack = Object.entries(template.Resources).filter(([id]) => /slack/i.test(id));
+    expect(slack.map(([id]) => id).sort()).toEqual([
+      'SlackDashforwarderLambdaFunction',
+      'SlackDashforwarderLogGroup',
+      'SlackForwarderInvokePermission',
+      'SlackForwarderRole',
+      'SlackForwarderSubscription',
+    ]);
+    for (const [id, r] of slack) expect(r.Condition && conditionHolds(template, r.Condition), id).toBe(false);
+  });
+
+  it('wires the Slack forwarder to the alert topic when slackWebhookParameter is set', () => {
+    const r = variant.Resources;
+    const fnArn = { 'Fn::GetAtt': ['SlackDashforwarderLambdaFunction', 'Arn'] };
+    for (const id of Object.keys(r).filter((k) => /slack/i.test(k)))
+      expect(!r[id]!.Condition || conditionHolds(variant, r[id]!.Condition), id).toBe(true);
+    const fn = r.SlackDashforwarderLambdaFunction!.Properties;
+    expect(fn.Environment.Variables.SLACK_WEBHOOK_PARAMETER).toBe(SLACK_PARAMETER);
+    expect(r.SlackForwarderSubscription!.Properties).toMatchObject({
+      TopicArn: { Ref: 'AlertTopic' },
+      Protocol: 'lambda',
+      Endpoint: fnArn,
+    });
+    expect(r.SlackForwarderInvokePermission!.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: fnArn,
+      Principal: 'sns.amazonaws.com',
+      SourceArn: { Ref: 'AlertTopic' },
+    });
+  });
+
+  it('lets the Slack forwarder read exactly its parameter and decrypt only through SSM', () => {
+    const [fn] = deployedFunctions(variant).filter((f) => f.id === 'SlackDashforwarderLambdaFunction');
+    const byAction = (action: string) => fn!.statements.filter((s) => asList(s.Action).includes(action));
+    const [read] = byAction('ssm:GetParameter');
+    const [template_, { Path }] = read!.Resource['Fn::Sub'];
+    // Evaluate the Join/Split the role uses to normalise the parameter's path.
+    const [sep, [splitOn, value]] = [Path['Fn::Join'][0], Path['Fn::Join'][1]['Fn::Split']];
+    expect(`${template_}`.replace('${Path}', value.split(splitOn).join(sep))).toBe(
+      `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${SLACK_PARAMETER}`,
+    );
+    expect(asList(read!.Action)).toEqual(['ssm:GetParameter']);
+    const kms = fn!.statements.filter((s) => asList(s.Action).some((a) => String(a).startsWith('kms:')));
+    expect(kms).toHaveLength(1);
+    expect(asList(kms[0]!.Action)).toEqual(['kms:Decrypt']);
+    expect(kms[0]!.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
+    });
+    expect(grantedActions(fn!.statements)).toEqual(
+      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'kms:Decrypt']),
+    );
+  });
+
+  it('lints with no cfn-lint error when the optional Slack forwarder is deployed', () => {
+    const file = join(variantDir, '.serverless/cloudformation-template-update-stack.json');
+    let output = '';
+    try {
+      execFileSync('cfn-lint', ['--non-zero-exit-code', 'error', file], { encoding: 'utf8' });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe('');
+  });
 });
