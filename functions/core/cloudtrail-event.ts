@@ -5,7 +5,7 @@
  * Pure: no AWS, no clock. The handler resolves EC2 resource ids to VPCs and VPCs to
  * clusters; this module only reads what the event itself says.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** EKS API calls that change something a rule reads. */
 export const EKS_EVENT_NAMES = [
@@ -76,7 +76,9 @@ export const cloudTrailEventSchema = z.object({
   detail: z.object({
     eventSource: z.string(),
     eventName: z.string().min(1),
-    awsRegion: z.string().min(1),
+    // Same pattern as a scan request's region: an event whose region scan-cluster would
+    // reject is refused here, with its reason, instead of enqueueing a poison message.
+    awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'),
     recipientAccountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
     eventTime: z.string().optional(),
     eventID: z.string().optional(),
@@ -261,20 +263,27 @@ export function clusterNameFromEksArn(arn: string): string | undefined {
   return match?.[2];
 }
 
+/**
+ * What EKS accepts as a cluster name (and what a scan request requires). A name outside
+ * it cannot be a real cluster: it is dropped rather than enqueued as a poison message.
+ */
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
 function eksClusterNames(eventName: EksEventName, detail: CloudTrailEvent['detail']): string[] {
   const request = detail.requestParameters ?? {};
   const response = detail.responseElements ?? {};
-  if (eventName === 'TagResource' || eventName === 'UntagResource') {
-    return strings(request, ['resourceArn']).flatMap((arn) => clusterNameFromEksArn(arn) ?? []);
-  }
-  return [
-    ...strings(request, ['name']),
-    ...strings(request, ['clusterName']),
-    ...strings(response, ['cluster', 'name']),
-    ...strings(response, ['nodegroup', 'clusterName']),
-    ...strings(response, ['fargateProfile', 'clusterName']),
-    ...strings(response, ['addon', 'clusterName']),
-  ];
+  const names =
+    eventName === 'TagResource' || eventName === 'UntagResource'
+      ? strings(request, ['resourceArn']).flatMap((arn) => clusterNameFromEksArn(arn) ?? [])
+      : [
+          ...strings(request, ['name']),
+          ...strings(request, ['clusterName']),
+          ...strings(response, ['cluster', 'name']),
+          ...strings(response, ['nodegroup', 'clusterName']),
+          ...strings(response, ['fargateProfile', 'clusterName']),
+          ...strings(response, ['addon', 'clusterName']),
+        ];
+  return names.filter((name) => EKS_CLUSTER_NAME.test(name));
 }
 
 function ec2Resources(eventName: Ec2EventName, detail: CloudTrailEvent['detail']): Ec2ResourceRef[] {
