@@ -53,6 +53,8 @@ function unwrapValue(value: unknown): unknown {
   return isObject(value) && 'Value' in value ? value.Value : value;
 }
 
+const INACTIVE_ASSOCIATION_STATES = new Set(['disassociating', 'disassociated', 'failed']);
+
 const ARN_REGION = /^arn:[^:]+:eks:([^:]+):/;
 const ARN_ACCOUNT = /^arn:[^:]+:eks:[^:]*:(\d{12}):/;
 const ARN_NAME = /^arn:[^:]+:eks:[^:]*:[^:]*:cluster\/(.+)$/;
@@ -169,6 +171,13 @@ function normalizeVpcInventory(
   for (const table of objects(inventory.routeTables)) {
     defaultList(table, 'Routes');
     defaultList(table, 'Associations');
+    // As the collector does: an association being removed no longer routes the subnet.
+    if (Array.isArray(table.Associations)) {
+      table.Associations = table.Associations.filter((a) => {
+        const state = isObject(a) && isObject(a.AssociationState) ? a.AssociationState.State : undefined;
+        return state === undefined || !INACTIVE_ASSOCIATION_STATES.has(String(state));
+      });
+    }
   }
   for (const group of objects(inventory.securityGroups)) {
     defaultList(group, 'IpPermissions');

@@ -203,6 +203,23 @@ describe('hand-written snapshot in AWS API shapes', () => {
     );
   });
 
+  it('ignores a route-table association in state disassociated (the main table routes the subnet)', async () => {
+    // Arrange: subnet-1 was explicitly on an isolated table, but that association is gone
+    const document = awsShapedSnapshot();
+    document.vpcs[0]!.routeTables.push({
+      RouteTableId: 'rtb-old',
+      Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }],
+      Associations: [{ SubnetId: 'subnet-1', AssociationState: { State: 'disassociated' } } as never],
+    });
+    // Act
+    const { report } = await scan(document, 'disassociated.json');
+    // Assert: still public through the main table
+    const hits = report.findings.map(
+      (f: { ruleId: string; resourceId: string }) => `${f.ruleId} ${f.resourceId}`,
+    );
+    expect(hits).toContain('subnet-public-ip-autoassign-disabled subnet-1');
+  });
+
   it('builds the cluster ARN from name, region and account when the ARN is omitted', async () => {
     // Arrange
     const document = awsShapedSnapshot();
