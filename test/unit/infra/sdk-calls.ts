@@ -71,7 +71,7 @@ async function bundledProjectFiles(root: string, handlerFile: string): Promise<s
 /** SDK names a file imports, mapped to the package they come from. */
 function importedSdkNames(source: string): Map<string, string> {
   const names = new Map<string, string>();
-  const importRe = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[a-z-]+)'/g;
+  const importRe = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[a-z0-9-]+)'/g;
   for (const match of source.matchAll(importRe)) {
     const pkg = match[2] as string;
     for (const raw of (match[1] as string).split(',')) {

@@ -280,6 +280,19 @@ describe('packaged template', () => {
       }
       expect(missing).toEqual([]);
     }, 60_000);
+
+    it('grants no AWS action a function never calls', async () => {
+      const unused: string[] = [];
+      for (const fn of deployedFunctions(get())) {
+        const calls = new Set((await sdkCallsOfHandler(ROOT, fn.handlerFile)).map((c) => c.action));
+        for (const action of PLATFORM_ACTIONS[fn.id] ?? []) calls.add(action);
+        for (const action of grantedActions(fn.statements)) {
+          if (!GRANT_NEEDED.test(action) || calls.has(action)) continue;
+          unused.push(`${fn.roleId} grants ${action}, which ${fn.handlerFile} never calls`);
+        }
+      }
+      expect(unused).toEqual([]);
+    }, 60_000);
   });
 
   it('grants ec2:DescribeRegions only when the functions sweep every region', () => {
