@@ -6,7 +6,7 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { STSClient } from '@aws-sdk/client-sts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsClientConfigError } from './errors.ts';
 
 /** Retries per call: enough to ride out EC2/EKS throttling bursts with adaptive backoff. */

@@ -19,7 +19,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FindingStatus, StoredFinding } from '../core/lifecycle.ts';
 import { SEVERITIES, type Severity } from '../core/model.ts';
 import {

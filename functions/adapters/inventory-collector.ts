@@ -7,7 +7,7 @@
  * unusable credentials, bad options or an unreadable account id abort the collection.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/snapshot.ts';
 import type { AwsClients } from './aws-clients.ts';
 import {

@@ -4,7 +4,7 @@
  * posts it to a Slack incoming webhook. The webhook URL is a secret: it never appears in
  * an error message or a log line.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Slack limits: header text 150 chars, section text 3,000, context element 2,000. */
 const HEADER_MAX = 150;

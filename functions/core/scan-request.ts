@@ -6,7 +6,7 @@
  * it has seen in the last five minutes, so the id is "this cluster in this time
  * window": every event of the window maps to the same id.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Length of a deduplication window. Must not exceed the queue's delivery delay (see {@link scanDeduplicationId}). */
 export const DEDUP_WINDOW_SECONDS = 60;

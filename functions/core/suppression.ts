@@ -6,7 +6,7 @@
  * Pure: the clock (`now`) is always passed in.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Finding } from './model.ts';
 
 /** Default and hard ceiling for how far ahead a suppression may expire. */

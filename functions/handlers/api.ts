@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createFindingsStore, defaultDocumentClient } from '../adapters/findings-store.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createQueueScanSubmitter } from '../adapters/queue-scan-submitter.ts';

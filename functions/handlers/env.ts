@@ -2,7 +2,7 @@
  * Environment configuration of the Lambda handlers: read once at cold start, validated
  * with zod, failing fast with the name of the bad variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../core/model.ts';
 
 export class HandlerConfigError extends Error {

@@ -12,7 +12,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createAwsClients } from '../adapters/aws-clients.ts';
 import { createFindingsStore } from '../adapters/findings-store.ts';
 import { collectInventory } from '../adapters/inventory-collector.ts';

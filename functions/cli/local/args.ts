@@ -3,7 +3,7 @@
  * [--region R]... [--live] [--data-dir DIR]`, validated with zod.
  */
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_PORT = 3000;
 

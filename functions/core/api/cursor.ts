@@ -6,7 +6,7 @@
  * rejected with {@link InvalidCursorError} (a 400), never passed to the database.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest cursor accepted; real ones are ~150 characters. */
 export const MAX_CURSOR_LENGTH = 1024;

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas with
  * `z.toJSONSchema`, so the document describes exactly what the router validates.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;

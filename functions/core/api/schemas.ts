@@ -2,7 +2,7 @@
  * Zod schemas of every API input (query strings, path parameters, bodies) and output.
  * The router validates with them and `openapi.ts` documents them, so the two cannot drift.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES } from '../model.ts';
 import { RULES } from '../rules/index.ts';
 import { suppressionRequestSchema } from '../suppression.ts';
