@@ -3,9 +3,11 @@
  * `--format json` contract (DESIGN.md): `{ scannedAt, accountId, regions, clusters,
  * findings, errors }`.
  */
+import { partitionSuppressed } from '../core/config-suppressions.ts';
 import type { EvaluationResult } from '../core/evaluate.ts';
 import { type Finding, severityRank } from '../core/model.ts';
 import type { Snapshot } from '../core/snapshot.ts';
+import type { Suppression } from '../core/suppression.ts';
 
 export interface ReportCluster {
   name: string;
@@ -23,12 +25,21 @@ export interface ReportError {
   vpcId?: string;
 }
 
+/** A finding a live config-file suppression covers: reported, but not counted or failed on. */
+export type SuppressedReportFinding = Finding & {
+  status: 'SUPPRESSED';
+  suppression: { id: string; reason: string; expiresAt: string };
+};
+
 export interface ScanReport {
   scannedAt: string;
   accountId: string;
   regions: string[];
   clusters: ReportCluster[];
+  /** Findings no suppression covers: what `--fail-on` and the totals count. */
   findings: Finding[];
+  /** Findings excluded by a live suppression from `--config` (empty without one). */
+  suppressed: SuppressedReportFinding[];
   errors: ReportError[];
 }
 
@@ -45,16 +56,23 @@ function clusterKey(region: string, name: string): string {
   return `${region}\u0000${name}`;
 }
 
-/** Builds the report from a snapshot and its evaluation; findings grouped by cluster, sorted by severity. */
-export function buildReport(snapshot: Snapshot, evaluation: EvaluationResult): ScanReport {
+/**
+ * Builds the report from a snapshot and its evaluation; findings grouped by cluster, sorted
+ * by severity. Findings a live suppression covers (at `waivers.now`) move to `suppressed`.
+ */
+export function buildReport(
+  snapshot: Snapshot,
+  evaluation: EvaluationResult,
+  waivers: { suppressions: readonly Suppression[]; now: Date } = { suppressions: [], now: new Date(0) },
+): ScanReport {
   const clusters = snapshot.clusters
     .map((c) => ({ name: c.cluster.name, region: c.region, arn: c.cluster.arn }))
     .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
   const order = new Map(clusters.map((c, index) => [clusterKey(c.region, c.name), index]));
   const position = (f: Finding) => order.get(clusterKey(f.region, f.clusterName)) ?? clusters.length;
-  const findings = [...evaluation.findings].sort(
-    (a, b) => position(a) - position(b) || compareFindings(a, b),
-  );
+  const byPosition = (a: Finding, b: Finding) => position(a) - position(b) || compareFindings(a, b);
+  const { active, suppressed } = partitionSuppressed(evaluation.findings, waivers.suppressions, waivers.now);
+  const findings = [...active].sort(byPosition);
   const errors: ReportError[] = [
     ...snapshot.errors.map((e) => ({
       region: e.region,
@@ -77,6 +95,13 @@ export function buildReport(snapshot: Snapshot, evaluation: EvaluationResult): S
     regions: [...snapshot.regions],
     clusters,
     findings,
+    suppressed: suppressed
+      .sort((a, b) => byPosition(a.finding, b.finding))
+      .map(({ finding, suppression }) => ({
+        ...finding,
+        status: 'SUPPRESSED' as const,
+        suppression: { id: suppression.id, reason: suppression.reason, expiresAt: suppression.expiresAt },
+      })),
     errors,
   };
 }

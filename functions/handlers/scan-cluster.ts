@@ -19,9 +19,10 @@ import { collectInventory } from '../adapters/inventory-collector.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
-import { mergeRuleConfig, ruleConfigFileSchema } from '../core/config.ts';
+import { configFileSchema, describeZodError, mergeRuleConfig } from '../core/config.ts';
+import { expiredSuppressionWarning, withConfigSuppressions } from '../core/config-suppressions.ts';
 import type { RuleConfig, RuleDefinition, Severity } from '../core/model.ts';
-import type { ScanTrigger } from '../core/ports.ts';
+import type { ScanTrigger, SuppressionSource } from '../core/ports.ts';
 import { processSnapshot, resolveDeletedClusters, type ScanServiceDeps } from '../core/process-scan.ts';
 import { RULES } from '../core/rules/index.ts';
 import {
@@ -31,6 +32,7 @@ import {
   type ScanQueuePort,
 } from '../core/scan-request.ts';
 import type { Snapshot } from '../core/snapshot.ts';
+import { type Suppression, SuppressionValidationError, suppressionsFromConfig } from '../core/suppression.ts';
 import { envSchemas, HandlerConfigError, readEnv } from './env.ts';
 
 /** Cluster states in which the configuration is still changing. */
@@ -208,24 +210,63 @@ export async function listClusterNames(eks: EKSClient): Promise<string[]> {
   return names;
 }
 
-/** `RULE_CONFIG`: the rule section of the config file as JSON (empty → defaults). */
-export function parseRuleConfigEnv(value: string | undefined): RuleConfig {
-  if (!value || value.trim() === '' || value.trim() === '{}') return mergeRuleConfig(undefined);
+/** `RULE_CONFIG` read: the rule settings, and the config file's suppressions (expired ones included). */
+export interface LambdaConfig {
+  ruleConfig: RuleConfig;
+  suppressions: Suppression[];
+}
+
+/** The config file's schema minus `notifyThreshold`, which has its own parameter (NOTIFY_THRESHOLD). */
+const lambdaConfigSchema = configFileSchema.omit({ notifyThreshold: true });
+
+function configError(message: string, cause?: unknown): HandlerConfigError {
+  return new HandlerConfigError(`environment variable RULE_CONFIG is invalid: ${message}`, { cause });
+}
+
+/**
+ * `RULE_CONFIG`: the config file (rule keys, `suppressions`, `maxSuppressionDays`) as JSON;
+ * empty → defaults. Suppressions are validated as the CLI validates them (an expiry more
+ * than `maxSuppressionDays` after `now` is refused); expired ones are kept so that the
+ * scan can report them as ignored.
+ * @throws HandlerConfigError naming the bad key.
+ */
+export function parseConfigEnv(value: string | undefined, now: Date): LambdaConfig {
+  if (!value || value.trim() === '' || value.trim() === '{}')
+    return { ruleConfig: mergeRuleConfig(undefined), suppressions: [] };
   let json: unknown;
   try {
     json = JSON.parse(value);
   } catch (error) {
-    throw new HandlerConfigError('environment variable RULE_CONFIG is invalid: not JSON', { cause: error });
+    throw configError('not JSON', error);
   }
-  const result = ruleConfigFileSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = issue?.path.map(String).join('.') || '(top level)';
-    throw new HandlerConfigError(`environment variable RULE_CONFIG is invalid: ${key}: ${issue?.message}`, {
-      cause: result.error,
+  const result = lambdaConfigSchema.safeParse(json);
+  if (!result.success) throw configError(describeZodError(result.error), result.error);
+  const { suppressions: entries, maxSuppressionDays, ...rules } = result.data;
+  try {
+    const suppressions = suppressionsFromConfig(entries ?? [], {
+      now,
+      ...(maxSuppressionDays ? { maxDays: maxSuppressionDays } : {}),
+      knownRuleIds: RULES.map((r) => r.id),
     });
+    return { ruleConfig: mergeRuleConfig(rules), suppressions };
+  } catch (error) {
+    if (error instanceof SuppressionValidationError) throw configError(error.message, error);
+    throw error;
   }
-  return mergeRuleConfig(result.data);
+}
+
+/**
+ * What scans match findings against: the table's suppressions plus the config file's,
+ * an expired config entry logged (once) and never applied.
+ */
+export function scanSuppressions(
+  stored: SuppressionSource,
+  configSuppressions: readonly Suppression[],
+  log: Pick<Logger, 'warn'>,
+): SuppressionSource {
+  return withConfigSuppressions(stored, configSuppressions, (suppression) =>
+    log.warn(expiredSuppressionWarning(suppression), { suppressionId: suppression.id }),
+  );
 }
 
 function defaultDeps(): ScanClusterDeps {
@@ -242,10 +283,11 @@ function defaultDeps(): ScanClusterDeps {
   );
   const clients = createAwsClients();
   const store = createFindingsStore({ tableName: env.TABLE_NAME, retentionDays: env.RETENTION_DAYS });
+  const config = parseConfigEnv(env.RULE_CONFIG, new Date());
   return {
     service: {
       repository: store,
-      suppressions: store,
+      suppressions: scanSuppressions(store, config.suppressions, logger),
       notifier: new SnsNotifier({ topicArn: env.TOPIC_ARN }),
       clock: { now: () => new Date() },
     },
@@ -259,7 +301,7 @@ function defaultDeps(): ScanClusterDeps {
       }),
     listClusters: (region) => listClusterNames(clients.eks(region)),
     rules: RULES,
-    ruleConfig: parseRuleConfigEnv(env.RULE_CONFIG),
+    ruleConfig: config.ruleConfig,
     notifyThreshold: env.NOTIFY_THRESHOLD,
     logger,
   };

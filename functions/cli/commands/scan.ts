@@ -2,13 +2,15 @@
  * `eks-netguard scan`: get a snapshot (AWS, a file, or the demo account), evaluate the
  * rule catalog, print the report, and choose the exit code.
  */
-import { readConfigFile } from '../../adapters/config-file.ts';
+import { ConfigFileError, readConfigFile } from '../../adapters/config-file.ts';
 import { readSnapshotFile, writeSnapshotFile } from '../../adapters/snapshot-file.ts';
 import { mergeRuleConfig } from '../../core/config.ts';
+import { expiredSuppressionWarning, loadConfigSuppressions } from '../../core/config-suppressions.ts';
 import { evaluateSnapshot } from '../../core/evaluate.ts';
 import { isAtLeast, type RuleConfig, SEVERITIES, type Severity } from '../../core/model.ts';
 import { RULES } from '../../core/rules/index.ts';
 import type { Snapshot } from '../../core/snapshot.ts';
+import { type Suppression, SuppressionValidationError } from '../../core/suppression.ts';
 import { demoSnapshot } from '../demo-account.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { formatCsv } from '../formatters/csv.ts';
@@ -169,20 +171,45 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<num
   // Everything the user typed is checked before any AWS call or file write.
   if (options.endpointUrl) validateEndpointUrl(options.endpointUrl);
   let config: RuleConfig = mergeRuleConfig(undefined);
-  if (options.config)
-    config = mergeRuleConfig(
-      await readConfigFile(
-        options.config,
-        RULES.map((r) => r.id),
-      ),
+  let suppressions: Suppression[] = [];
+  if (options.config) {
+    const file = await readConfigFile(
+      options.config,
+      RULES.map((r) => r.id),
     );
+    config = mergeRuleConfig(file);
+    try {
+      const loaded = loadConfigSuppressions(file.suppressions, {
+        now: deps.now(),
+        ...(file.maxSuppressionDays ? { maxDays: file.maxSuppressionDays } : {}),
+        knownRuleIds: RULES.map((r) => r.id),
+      });
+      suppressions = loaded.live;
+      for (const expired of loaded.expired)
+        deps.stderr(`eks-netguard: warning: ${options.config}: ${expiredSuppressionWarning(expired)}\n`);
+    } catch (error) {
+      if (!(error instanceof SuppressionValidationError)) throw error;
+      throw new ConfigFileError(`${options.config}: ${error.message}`, { cause: error });
+    }
+  }
 
   const snapshot = reportMissingClusters(await loadSnapshot(options, deps), options.cluster);
   // Written before evaluation so the raw inventory survives whatever happens next.
   if (options.snapshotOut) await writeSnapshotFile(options.snapshotOut, snapshot);
 
-  const report = buildReport(snapshot, evaluateSnapshot(snapshot, RULES, config));
+  // Suppressed findings are listed apart and never count toward --fail-on.
+  const report = buildReport(snapshot, evaluateSnapshot(snapshot, RULES, config), {
+    suppressions,
+    now: deps.now(),
+  });
   deps.stdout(render(report, options.format, deps.toolVersion));
+  if (report.suppressed.length > 0 && (options.format === 'json' || options.format === 'csv')) {
+    // These formats list failing findings only; say what was left out and where to see it.
+    deps.stderr(
+      `eks-netguard: note: ${report.suppressed.length} finding(s) suppressed by ${options.config} ` +
+        'not listed (--format table or sarif shows them)\n',
+    );
+  }
 
   if (report.errors.length > 0) {
     // The table lists errors itself; machine formats keep stdout clean and warn on stderr.

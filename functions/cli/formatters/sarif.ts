@@ -4,8 +4,8 @@
  * resource has no file), with the deterministic finding id as partial fingerprint so
  * that dashboards track the same misconfiguration across scans.
  */
-import type { RuleDefinition, Severity } from '../../core/model.ts';
-import type { ScanReport } from '../report.ts';
+import type { Finding, RuleDefinition, Severity } from '../../core/model.ts';
+import type { ScanReport, SuppressedReportFinding } from '../report.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   CRITICAL: 'error',
@@ -66,7 +66,8 @@ export function formatSarif(
             })),
           },
         ],
-        results: report.findings.map((f) => ({
+        // Suppressed findings stay in the log, marked the SARIF way, so viewers hide them.
+        results: [...report.findings, ...report.suppressed].map((f: Finding | SuppressedReportFinding) => ({
           ruleId: f.ruleId,
           ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
           level: LEVEL[f.severity],
@@ -93,6 +94,17 @@ export function formatSarif(
             resourceType: f.resourceType,
             evidence: f.evidence,
           },
+          ...('suppression' in f && f.status === 'SUPPRESSED'
+            ? {
+                suppressions: [
+                  {
+                    kind: 'external',
+                    status: 'accepted',
+                    justification: `${f.suppression.reason} (until ${f.suppression.expiresAt}; ${f.suppression.id})`,
+                  },
+                ],
+              }
+            : {}),
         })),
       },
     ],

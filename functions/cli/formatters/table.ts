@@ -42,6 +42,19 @@ export function formatTable(report: ScanReport): string {
       ]);
       out.push(textTable(['SEVERITY', 'RULE', 'RESOURCE', 'TITLE'], rows, '  '));
     }
+    const suppressed = report.suppressed.filter(
+      (f) => f.region === cluster.region && f.clusterName === cluster.name,
+    );
+    if (suppressed.length > 0) {
+      out.push(`  ${plural(suppressed.length, 'finding')} SUPPRESSED by the config file (not counted):`);
+      const rows = suppressed.map((f) => [
+        'SUPPRESSED',
+        f.ruleId,
+        f.resourceId === cluster.arn ? '(cluster)' : f.resourceId,
+        `until ${f.suppression.expiresAt.slice(0, 10)}: ${f.suppression.reason}`,
+      ]);
+      out.push(textTable(['STATUS', 'RULE', 'RESOURCE', 'WAIVER'], rows, '  '));
+    }
     out.push('');
   }
   if (report.errors.length > 0) {
@@ -55,7 +68,7 @@ export function formatTable(report: ScanReport): string {
   const total = report.findings.length;
   const summary = total > 0 ? ` (${countBySeverity(report.findings)})` : '';
   out.push(
-    `Total: ${plural(total, 'finding')}${summary} in ${plural(report.clusters.length, 'cluster')}, ${plural(report.errors.length, 'error')}.`,
+    `Total: ${plural(total, 'finding')}${summary}${report.suppressed.length > 0 ? ` (+${report.suppressed.length} suppressed)` : ''} in ${plural(report.clusters.length, 'cluster')}, ${plural(report.errors.length, 'error')}.`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 /**
  * Command line of the local stack: `npm start -- [--port N] [--endpoint-url URL]
- * [--region R]... [--live] [--data-dir DIR]`, validated with zod.
+ * [--region R]... [--live] [--data-dir DIR] [--config FILE]`, validated with zod.
  */
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   endpointUrl?: string;
   regions: string[];
   dataDir?: string;
+  /** The CLI's config file: rule settings and suppressions kept in git. */
+  configPath?: string;
 }
 
 const regionSchema = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'must be a region such as us-east-1');
@@ -32,13 +34,14 @@ const portSchema = z.coerce
   .min(0, 'must be 0-65535')
   .max(65535, 'must be 0-65535');
 
-export const USAGE = `usage: npm start -- [--port N] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR]
+export const USAGE = `usage: npm start -- [--port N] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR] [--config FILE]
   (default) scan the bundled demo account (no AWS needed)
   --endpoint-url URL  scan an AWS emulator such as moto_server
   --live              scan real AWS with the default credential chain (needs --region or AWS_REGION)
   --region R          region(s) to scan with --endpoint-url/--live (repeatable)
   --port N            HTTP port on 127.0.0.1 (default PORT or ${DEFAULT_PORT})
-  --data-dir DIR      keep the embedded DynamoDB in DIR (default: in memory)`;
+  --data-dir DIR      keep the embedded DynamoDB in DIR (default: in memory)
+  --config FILE       rule settings and suppressions (the CLI's config file, YAML or JSON)`;
 
 function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const result = schema.safeParse(value);
@@ -97,6 +100,7 @@ export function parseLocalStackArgs(
     ...(endpointUrl ? { endpointUrl } : {}),
     regions: [...new Set(regions)],
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values.config ? { configPath: values.config } : {}),
   };
 }
 
@@ -109,6 +113,7 @@ function parse(argv: readonly string[]) {
       region: { type: 'string', multiple: true },
       live: { type: 'boolean' },
       'data-dir': { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,

@@ -6,13 +6,23 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { readConfigFile } from '../../adapters/config-file.ts';
 import { startDynalite } from '../../adapters/dynalite-server.ts';
 import { createDocumentClient, createFindingsStore } from '../../adapters/findings-store.ts';
 import { LocalNotifier } from '../../adapters/local-notifier.ts';
 import { FindingsQueries } from '../../adapters/store/findings-queries.ts';
 import type { ApiDeps } from '../../core/api/routes.ts';
+import { mergeRuleConfig } from '../../core/config.ts';
+import { expiredSuppressionWarning, withConfigSuppressions } from '../../core/config-suppressions.ts';
+import type { RuleConfig } from '../../core/model.ts';
+import type { SuppressionSource } from '../../core/ports.ts';
 import { RULES } from '../../core/rules/index.ts';
-import { DEFAULT_MAX_SUPPRESSION_DAYS } from '../../core/suppression.ts';
+import {
+  DEFAULT_MAX_SUPPRESSION_DAYS,
+  type Suppression,
+  SuppressionValidationError,
+  suppressionsFromConfig,
+} from '../../core/suppression.ts';
 import { DEMO_ACCOUNT_ID, demoSnapshot } from '../demo-account.ts';
 import type { LocalStackOptions } from './args.ts';
 import { startLocalHttpServer } from './http-server.ts';
@@ -64,6 +74,27 @@ function describeSource(options: LocalStackOptions): string {
   return `live AWS with the default credential chain (${options.regions.join(', ')})`;
 }
 
+/** `--config`: rule settings and the file's suppressions (validated like the CLI's). */
+async function loadConfig(
+  path: string | undefined,
+  now: Date,
+): Promise<{ ruleConfig: RuleConfig; suppressions: Suppression[] }> {
+  if (!path) return { ruleConfig: mergeRuleConfig(undefined), suppressions: [] };
+  const ruleIds = RULES.map((r) => r.id);
+  const file = await readConfigFile(path, ruleIds);
+  try {
+    const suppressions = suppressionsFromConfig(file.suppressions ?? [], {
+      now,
+      ...(file.maxSuppressionDays ? { maxDays: file.maxSuppressionDays } : {}),
+      knownRuleIds: ruleIds,
+    });
+    return { ruleConfig: mergeRuleConfig(file), suppressions };
+  } catch (error) {
+    if (!(error instanceof SuppressionValidationError)) throw error;
+    throw new LocalStackStartError(`${path}: ${error.message}`, { cause: error });
+  }
+}
+
 /** Starts the stack and runs the first sweep; resolves once the API answers. */
 export async function startLocalStack(options: LocalStackOptions, io: LocalStackIo): Promise<LocalStack> {
   const closers: (() => Promise<void>)[] = [];
@@ -74,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
     io.log(
       `eks-netguard local stack: embedded DynamoDB (dynalite, ${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})`,
     );
+    const config = await loadConfig(options.configPath, io.now());
     const dynamo = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
     closers.push(() => dynamo.close());
     const client = createDocumentClient(dynamo.client);
@@ -81,9 +113,16 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
     const notifier = new LocalNotifier({ log: (line) => io.log(line) });
     const source =
       options.mode === 'demo' ? demoSource(demoSnapshot, io.now) : await liveSource(options, io.now);
+    // Config-file suppressions apply next to the ones stored through the API.
+    const suppressions: SuppressionSource = withConfigSuppressions(store, config.suppressions, (s) =>
+      io.log(`warning: ${expiredSuppressionWarning(s)}`),
+    );
+    if (options.configPath)
+      io.log(`config: ${options.configPath} (${config.suppressions.length} suppression(s))`);
     const scanner = createLocalScanner(
-      { repository: store, suppressions: store, notifier, clock: { now: io.now } },
+      { repository: store, suppressions, notifier, clock: { now: io.now } },
       source,
+      config.ruleConfig,
     );
 
     io.log(`scanning ${describeSource(options)}…`);

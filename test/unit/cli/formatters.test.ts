@@ -63,6 +63,7 @@ const report: ScanReport = {
       resourceId: 'subnet-2',
     }),
   ],
+  suppressed: [],
   errors: [
     { region: 'us-east-1', operation: 'DescribeNodegroup', message: 'AccessDenied', clusterName: 'beta' },
   ],
