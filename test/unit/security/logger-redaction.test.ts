@@ -43,7 +43,11 @@ describe('shared logger redaction', () => {
     // Act
     logger.info(`posting to ${WEBHOOK}`);
     logger.error('collector failed', {
-      credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, sessionToken: SESSION_TOKEN },
+      credentials: {
+        accessKeyId: ACCESS_KEY_ID,
+        secretAccessKey: SECRET_ACCESS_KEY,
+        sessionToken: SESSION_TOKEN,
+      },
       env: `AWS_ACCESS_KEY_ID=${ACCESS_KEY_ID} aws_secret_access_key=${SECRET_ACCESS_KEY}`,
       headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=x', 'X-Amz-Security-Token': SESSION_TOKEN },
       urls: [`https://s3.amazonaws.com/b/k?X-Amz-Security-Token=${encodeURIComponent(SESSION_TOKEN)}&a=1`],
