@@ -6,6 +6,7 @@ import type { Snapshot } from '../../functions/core/snapshot.ts';
 import {
   buildSampleAccount,
   createCluster,
+  createNodegroup,
   describeWithMoto,
   MOTO_ACCOUNT_ID,
   motoClients,
@@ -17,6 +18,8 @@ import {
 // A region no other integration file uses, so a shared moto keeps our resources apart.
 const REGION = 'eu-west-3';
 const NOW = new Date('2026-04-01T08:00:00.000Z');
+// A well-formed group id that was never created: a source group deleted since.
+const DELETED_GROUP = 'sg-0dead0000beef0001';
 
 describeWithMoto('collectInventory against moto', (endpoint) => {
   let clients: AwsClients;
@@ -25,6 +28,7 @@ describeWithMoto('collectInventory against moto', (endpoint) => {
   let untaggedInstance: string;
   let stoppedInstance: string;
   let snapshot: Snapshot;
+  let sshNodegroup: string;
 
   beforeAll(async () => {
     clients = motoClients(endpoint);
@@ -44,6 +48,13 @@ describeWithMoto('collectInventory against moto', (endpoint) => {
       tags: { 'eks:cluster-name': account.clusterName },
     });
     await ec2.send(new StopInstancesCommand({ InstanceIds: [stoppedInstance] }));
+    sshNodegroup = uniqueName('ssh');
+    await createNodegroup(clients.eks(REGION), {
+      clusterName: account.clusterName,
+      name: sshNodegroup,
+      subnetIds: account.privateSubnetIds,
+      remoteAccess: { ec2SshKey: 'ops-key', sourceSecurityGroups: [DELETED_GROUP] },
+    });
     snapshot = await collectInventory(clients, { regions: [REGION], now: () => NOW });
   });
 
@@ -71,7 +82,9 @@ describeWithMoto('collectInventory against moto', (endpoint) => {
           publicAccessCidrs: ['203.0.113.0/24'],
         },
       },
-      nodegroups: [{ nodegroupName: account.nodegroupName, subnets: account.privateSubnetIds }],
+      nodegroups: expect.arrayContaining([
+        expect.objectContaining({ nodegroupName: account.nodegroupName, subnets: account.privateSubnetIds }),
+      ]),
       fargateProfiles: [
         { fargateProfileName: account.fargateProfileName, subnets: account.privateSubnetIds },
       ],
@@ -189,13 +202,20 @@ describeWithMoto('collectInventory against moto', (endpoint) => {
     });
   });
 
-  it('tolerates the node group remote-access security group that does not exist', () => {
-    // moto invents a remote-access SG id it never creates: the "deleted group" case.
+  it('drops the remote access moto invents for a node group created without SSH', () => {
     const nodegroup = snapshot.clusters.find((c) => c.cluster.name === account.clusterName)?.nodegroups[0];
+    expect(nodegroup?.remoteAccess).toBeUndefined();
+    expect(nodegroup?.resources?.remoteAccessSecurityGroup).toBeUndefined();
+  });
+
+  it('keeps requested SSH access whose source and remote-access groups do not exist, without an error', () => {
+    // The "deleted group" case: the source group id was never created, and moto's
+    // remote-access group id names no group either. Both stay visible for the rules.
+    const cluster = snapshot.clusters.find((c) => c.cluster.name === account.clusterName);
+    const ssh = cluster?.nodegroups.find((n) => n.nodegroupName === sshNodegroup);
     const vpc = snapshot.vpcs.find((v) => v.vpcId === account.vpcId)!;
-    const remote = nodegroup?.resources?.remoteAccessSecurityGroup;
-    expect(remote).toMatch(/^sg-/);
-    expect(vpc.securityGroups.map((g) => g.GroupId)).not.toContain(remote);
+    expect(ssh?.remoteAccess).toEqual({ ec2SshKey: 'ops-key', sourceSecurityGroups: [DELETED_GROUP] });
+    expect(vpc.securityGroups.map((g) => g.GroupId)).not.toContain(DELETED_GROUP);
     expect(snapshot.errors).toEqual([]);
   });
 
