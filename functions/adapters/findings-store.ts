@@ -31,6 +31,7 @@ import {
   emptyCounts,
   type FindingsRepository,
   ScanAlreadyRecordedError,
+  type ScanClusterDone,
   type ScanError,
   type ScanRecord,
   type ScanSummary,
@@ -162,6 +163,22 @@ export interface Page<T> {
 }
 
 const STATUSES: readonly FindingStatus[] = ['OPEN', 'SUPPRESSED', 'RESOLVED'];
+
+/** Size of a DynamoDB string set as lib-dynamodb returns it (a Set), 0 when absent. */
+function setSize(value: unknown): number {
+  return value instanceof Set ? value.size : Array.isArray(value) ? value.length : 0;
+}
+
+/** The scan record without the bookkeeping sets (their sizes are the progress). */
+function withoutTracking(scan: ScanRecord): ScanRecord {
+  const {
+    doneClusters: _done,
+    failedClusters: _failed,
+    lastProgressAt: _at,
+    ...rest
+  } = scan as ScanRecord & Record<string, unknown>;
+  return rest as ScanRecord;
+}
 
 function isConditionalFailure(error: unknown): boolean {
   return (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
@@ -336,7 +353,135 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
     status: 'COMPLETED' | 'FAILED',
     finishedAt: string,
     errors: ScanError[],
+    clusters: readonly ScanClusterDone[] = [],
   ): Promise<void> {
+    try {
+      // A scan of one message (schedule, event, CLI, local sweep) is final right away.
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: scanPk(scanId), SK: SK_SCAN },
+          UpdateExpression:
+            'SET #status = :status, #finishedAt = :at, #errors = list_append(if_not_exists(#errors, :none), :errors)',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#tracks)',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#finishedAt': 'finishedAt',
+            '#errors': 'errors',
+            '#tracks': 'tracksClusters',
+          },
+          ExpressionAttributeValues: { ':status': status, ':at': finishedAt, ':none': [], ':errors': errors },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+    await this.recordClustersDone(scanId, finishedAt, errors, clusters);
+  }
+
+  /**
+   * A tracked scan (one queue message per cluster): adds the clusters to the scan's done
+   * (and failed) string sets — set semantics make a redelivered message count once — and
+   * finalizes the scan if that made it complete.
+   */
+  private async recordClustersDone(
+    scanId: string,
+    at: string,
+    errors: ScanError[],
+    clusters: readonly ScanClusterDone[],
+  ): Promise<void> {
+    const key = (c: ScanClusterDone) => `${c.region}/${c.clusterName}`;
+    const done = clusters.map(key);
+    const failed = clusters.filter((c) => c.failed).map(key);
+    // DynamoDB rejects empty sets: ADD only what there is.
+    const adds = [
+      ...(done.length > 0 ? ['#done :done'] : []),
+      ...(failed.length > 0 ? ['#failed :failed'] : []),
+    ];
+    const answer = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: scanPk(scanId), SK: SK_SCAN },
+        UpdateExpression:
+          'SET #errors = list_append(if_not_exists(#errors, :none), :errors), #progressAt = :at' +
+          (adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''),
+        ConditionExpression: 'attribute_exists(#tracks)',
+        ExpressionAttributeNames: {
+          '#errors': 'errors',
+          '#progressAt': 'lastProgressAt',
+          '#tracks': 'tracksClusters',
+          ...(done.length > 0 ? { '#done': 'doneClusters' } : {}),
+          ...(failed.length > 0 ? { '#failed': 'failedClusters' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':errors': errors,
+          ':at': at,
+          ...(done.length > 0 ? { ':done': new Set(done) } : {}),
+          ...(failed.length > 0 ? { ':failed': new Set(failed) } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    await this.finalizeIfComplete(scanId, answer.Attributes, at);
+  }
+
+  /**
+   * Makes a tracked scan final once its expected count is known and reached. Both writers
+   * (the last cluster, and the API setting the count) call this after their own write, so
+   * whichever lands second finalizes; the condition makes a concurrent double call harmless.
+   */
+  private async finalizeIfComplete(scanId: string, item: Item | undefined, at: string): Promise<void> {
+    const expected = item?.expectedClusters;
+    if (typeof expected !== 'number') return;
+    const done = setSize(item?.doneClusters);
+    if (done < expected) return;
+    const failed = setSize(item?.failedClusters);
+    // Every cluster failed: the scan failed; otherwise it completed (errors say what failed).
+    const status = expected > 0 && failed >= expected ? 'FAILED' : 'COMPLETED';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: scanPk(scanId), SK: SK_SCAN },
+          UpdateExpression: 'SET #status = :status, #finishedAt = :at',
+          ConditionExpression: '#status <> :completed AND #status <> :failedStatus',
+          ExpressionAttributeNames: { '#status': 'status', '#finishedAt': 'finishedAt' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at,
+            ':completed': 'COMPLETED',
+            ':failedStatus': 'FAILED',
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * Records how many clusters a tracked scan was split into (`POST /scans`, once they are
+   * enqueued) and finalizes it if they are already all done (or there were none).
+   */
+  async expectClusters(scanId: string, count: number, at: string): Promise<void> {
+    const answer = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: scanPk(scanId), SK: SK_SCAN },
+        UpdateExpression: 'SET #expected = :count',
+        ConditionExpression: 'attribute_exists(#tracks)',
+        ExpressionAttributeNames: { '#expected': 'expectedClusters', '#tracks': 'tracksClusters' },
+        ExpressionAttributeValues: { ':count': count },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    await this.finalizeIfComplete(scanId, answer.Attributes, at);
+  }
+
+  /** Ends a scan whatever it tracks (the API could not submit it). */
+  async abortScan(scanId: string, finishedAt: string, errors: ScanError[]): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -345,7 +490,7 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
           'SET #status = :status, #finishedAt = :at, #errors = list_append(if_not_exists(#errors, :none), :errors)',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#status': 'status', '#finishedAt': 'finishedAt', '#errors': 'errors' },
-        ExpressionAttributeValues: { ':status': status, ':at': finishedAt, ':none': [], ':errors': errors },
+        ExpressionAttributeValues: { ':status': 'FAILED', ':at': finishedAt, ':none': [], ':errors': errors },
       }),
     );
   }
@@ -391,7 +536,18 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
       for (const severity of SEVERITIES) counts[severity] += cluster.counts[severity] ?? 0;
     }
     const errors = [...(scan.errors ?? []), ...clusters.flatMap((c) => c.errors ?? [])];
-    return { ...scan, errors, counts, clusters };
+    // A tracked scan counts its done set against the expected count; a single-message scan
+    // covers the clusters it has recorded, all done once the scan is final.
+    const progress = scan.tracksClusters
+      ? {
+          clustersDone: setSize(header?.doneClusters),
+          clustersTotal: typeof scan.expectedClusters === 'number' ? scan.expectedClusters : null,
+        }
+      : {
+          clustersDone: clusters.filter((c) => c.phase === 'COMMITTED').length,
+          clustersTotal: scan.status === 'COMPLETED' || scan.status === 'FAILED' ? clusters.length : null,
+        };
+    return { ...withoutTracking(scan), errors, counts, clusters, progress };
   }
 
   // ----- clusters and findings (API, event handler) -------------------------------------

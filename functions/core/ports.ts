@@ -68,12 +68,28 @@ export interface ScanRecord {
   finishedAt?: string;
   /** Scan-level errors (e.g. a region whose listing failed). */
   errors: ScanError[];
+  /**
+   * Set on scans split into one queue message per cluster (`POST /scans`): such a scan
+   * completes only when every one of its clusters is done, never on the first.
+   */
+  tracksClusters?: boolean;
+  /** How many clusters a tracked scan was split into; absent until they are all enqueued. */
+  expectedClusters?: number;
+}
+
+/** What one processing of a tracked scan did to one cluster (see {@link ScanRecord.tracksClusters}). */
+export interface ScanClusterDone {
+  region: string;
+  clusterName: string;
+  failed: boolean;
 }
 
 /** A scan record with its clusters' counts and errors folded in (what `GET /scans/{id}` answers). */
 export interface ScanSummary extends ScanRecord {
   /** Findings the scan reported, by severity, over all its clusters. */
   counts: SeverityCounts;
+  /** Clusters done so far, and how many the scan covers (null while still being enqueued). */
+  progress: { clustersDone: number; clustersTotal: number | null };
   clusters: ClusterScanRecord[];
 }
 
@@ -143,12 +159,17 @@ export interface FindingsRepository {
   markAlertSent(scanId: string, key: ClusterKey, sentAt: string): Promise<void>;
   /** Creates the scan record, or moves a QUEUED one to RUNNING (keeps its trigger and target). */
   startScan(record: ScanRecord): Promise<void>;
-  /** Sets the final status, finish time, and appends scan-level errors. */
+  /**
+   * Sets the final status, finish time, and appends scan-level errors. For a tracked scan
+   * (several queue messages) it records `clusters` as done instead, and the scan becomes
+   * final only once all its expected clusters are (idempotent per cluster).
+   */
   finishScan(
     scanId: string,
     status: 'COMPLETED' | 'FAILED',
     finishedAt: string,
     errors: ScanError[],
+    clusters?: readonly ScanClusterDone[],
   ): Promise<void>;
 }
 

@@ -19,6 +19,7 @@ import {
   emptyCounts,
   type FindingsRepository,
   ScanAlreadyRecordedError,
+  type ScanClusterDone,
   type ScanError,
   type ScanServiceDeps,
   type ScanTrigger,
@@ -361,9 +362,34 @@ export interface SnapshotScanResult {
   scanId: string;
   status: 'COMPLETED' | 'FAILED';
   clusters: ClusterScanResult[];
+  /** Each cluster this processing covered once (what a tracked scan counts as done). */
+  clustersDone?: ScanClusterDone[];
   /** Clusters found deleted (resolved with `cluster-deleted`). */
   deleted: ClusterKey[];
   errors: ScanError[];
+}
+
+/**
+ * The clusters a processing covered, once each: every result, plus each targeted cluster
+ * that produced none (gone before it was scanned and unknown to the store) — done too, or a
+ * tracked scan would wait for it forever.
+ */
+function doneClusters(
+  results: readonly ClusterScanResult[],
+  regions: readonly string[],
+  targets: readonly string[] | undefined,
+): ScanClusterDone[] {
+  const done = new Map<string, ScanClusterDone>();
+  for (const r of results) {
+    const id = `${r.key.region}/${r.key.clusterName}`;
+    const failed = r.outcome === 'FAILED' || done.get(id)?.failed === true;
+    done.set(id, { region: r.key.region, clusterName: r.key.clusterName, failed });
+  }
+  for (const region of regions)
+    for (const clusterName of targets ?? [])
+      if (!done.has(`${region}/${clusterName}`))
+        done.set(`${region}/${clusterName}`, { region, clusterName, failed: false });
+  return [...done.values()];
 }
 
 /**
@@ -399,7 +425,17 @@ export async function processSnapshot(
     // Scanning without the waivers would reopen and alert every suppressed finding: fail instead.
     const message = `cannot load suppressions: ${error instanceof Error ? error.message : String(error)}`;
     errors.push({ operation: 'ListSuppressions', message });
-    await deps.repository.finishScan(input.scanId, 'FAILED', deps.clock.now().toISOString(), errors);
+    // A tracked scan counts the targeted clusters as done (failed) so it does not hang.
+    const failedTargets = snapshot.regions.flatMap((region) =>
+      (input.targetClusterNames ?? []).map((clusterName) => ({ region, clusterName, failed: true })),
+    );
+    await deps.repository.finishScan(
+      input.scanId,
+      'FAILED',
+      deps.clock.now().toISOString(),
+      errors,
+      failedTargets,
+    );
     return { scanId: input.scanId, status: 'FAILED', clusters: [], deleted: [], errors };
   }
   const evaluation = evaluateSnapshot(snapshot, input.rules, input.ruleConfig);
@@ -455,9 +491,16 @@ export async function processSnapshot(
   const failed = results.filter((r) => r.outcome === 'FAILED').length;
   const status = results.length > 0 && failed === results.length ? 'FAILED' : 'COMPLETED';
   // Cluster errors live on the per-cluster records; the scan record keeps scan-level ones.
-  await deps.repository.finishScan(input.scanId, status, deps.clock.now().toISOString(), errors);
+  const clustersDone = doneClusters(results, snapshot.regions, input.targetClusterNames);
+  await deps.repository.finishScan(
+    input.scanId,
+    status,
+    deps.clock.now().toISOString(),
+    errors,
+    clustersDone,
+  );
   const all = [...errors, ...results.flatMap((r) => r.errors)];
-  return { scanId: input.scanId, status, clusters: results, deleted, errors: all };
+  return { scanId: input.scanId, status, clusters: results, deleted, errors: all, clustersDone };
 }
 
 export interface RegionSweepInput {

@@ -7,6 +7,7 @@ import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
+import { withClusterCount } from '../adapters/cluster-count-submitter.ts';
 import { createFindingsStore, defaultDocumentClient } from '../adapters/findings-store.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createQueueScanSubmitter } from '../adapters/queue-scan-submitter.ts';
@@ -94,21 +95,25 @@ function defaultDeps(): ApiDeps {
   const configured = parseRegionList(env.SCAN_REGIONS);
   return {
     store: new FindingsQueries(store, client),
-    scans: createQueueScanSubmitter({
-      queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
-      async regions() {
-        if (configured) return configured;
-        const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
-        return (answer.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
-      },
-      async listClusterNames(region) {
-        const names: string[] = [];
-        for await (const page of paginateListClusters({ client: eks(region) }, {}))
-          names.push(...(page.clusters ?? []));
-        return names;
-      },
-      knownClusters: () => store.listAllClusters(),
-    }),
+    scans: withClusterCount(
+      createQueueScanSubmitter({
+        queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
+        async regions() {
+          if (configured) return configured;
+          const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
+          return (answer.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
+        },
+        async listClusterNames(region) {
+          const names: string[] = [];
+          for await (const page of paginateListClusters({ client: eks(region) }, {}))
+            names.push(...(page.clusters ?? []));
+          return names;
+        },
+        knownClusters: () => store.listAllClusters(),
+      }),
+      store,
+      () => new Date(),
+    ),
     rules: RULES,
     now: () => new Date(),
     newId: () => randomUUID(),

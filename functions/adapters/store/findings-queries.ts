@@ -157,12 +157,9 @@ export class FindingsQueries implements ApiStore {
     finishedAt: string,
     message?: string,
   ): Promise<void> {
-    await this.store.finishScan(
-      scanId,
-      status,
-      finishedAt,
-      message ? [{ message, operation: 'SubmitScan' }] : [],
-    );
+    const errors = message ? [{ message, operation: 'SubmitScan' }] : [];
+    if (status === 'FAILED') await this.store.abortScan(scanId, finishedAt, errors);
+    else await this.store.expectClusters(scanId, 0, finishedAt);
   }
 
   async querySuppressions(limit: number, after?: string): Promise<Page<Suppression>> {

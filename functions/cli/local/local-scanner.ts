@@ -110,8 +110,9 @@ export function createLocalScanner(
           ...(submission.clusterName ? { clusterName: submission.clusterName } : {}),
         }),
       );
-      // The scan already finished; report at least one so the API does not finish it again.
-      return Math.max(1, result.clusters.length);
+      // The scan already ran: the API records this many expected clusters, which are all
+      // done, and that completes the scan (at once when there were none).
+      return result.clustersDone?.length ?? result.clusters.length;
     },
   };
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { withClusterCount } from '../../adapters/cluster-count-submitter.ts';
 import { readConfigFile } from '../../adapters/config-file.ts';
 import { startDynalite } from '../../adapters/dynalite-server.ts';
 import { createDocumentClient, createFindingsStore } from '../../adapters/findings-store.ts';
@@ -139,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
     const identity = `local:${safeUser()}`;
     const deps: ApiDeps = {
       store: new FindingsQueries(store, client),
-      scans: scanner,
+      scans: withClusterCount(scanner, store, io.now),
       rules: RULES,
       now: io.now,
       newId: () => randomUUID(),

@@ -152,6 +152,7 @@ function presentScan(scan: ScanSummary): z.infer<typeof scanSchema> {
     ...(scan.startedAt ? { startedAt: scan.startedAt } : {}),
     ...(scan.finishedAt ? { finishedAt: scan.finishedAt } : {}),
     counts: { ...emptyCounts(), ...scan.counts },
+    progress: scan.progress,
     clusters: scan.clusters.map((c) => ({
       accountId: c.accountId,
       region: c.region,
@@ -295,6 +296,9 @@ export const ROUTES: readonly Route[] = [
         accountId: caller.accountId,
         startedAt: now.toISOString(),
         errors: [],
+        // One queue message per cluster: the scan completes when all of them are done (the
+        // submitter records how many; see adapters/cluster-count-submitter.ts).
+        tracksClusters: true,
       });
       let submitted: number;
       try {

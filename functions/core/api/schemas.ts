@@ -165,6 +165,12 @@ export const scanSchema = z.object({
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional(),
   counts: severityCounts.describe('findings the scan reported, by severity'),
+  progress: z
+    .object({
+      clustersDone: z.number().int(),
+      clustersTotal: z.number().int().nullable().describe('null while the clusters are still being enqueued'),
+    })
+    .describe('clusters done so far out of the clusters the scan covers'),
   clusters: z.array(
     z.object({
       accountId: z.string(),

@@ -1,0 +1,225 @@
+/**
+ * `POST /scans` of a region splits the scan into one queue message per cluster; the scan
+ * record must complete only when the LAST cluster is done (not the first), count each
+ * cluster once even when its message is redelivered, and show progress on GET /scans/{id}.
+ * Real API router, scan-cluster handler and findings store on an in-process dynalite.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withClusterCount } from '../../../functions/adapters/cluster-count-submitter.ts';
+import {
+  createFindingsTable,
+  type DynaliteServer,
+  startDynalite,
+} from '../../../functions/adapters/dynalite-server.ts';
+import {
+  createDocumentClient,
+  createFindingsStore,
+  type FindingsStore,
+} from '../../../functions/adapters/findings-store.ts';
+import { FindingsQueries } from '../../../functions/adapters/store/findings-queries.ts';
+import { handleApiRequest } from '../../../functions/core/api/router.ts';
+import type { ApiDeps } from '../../../functions/core/api/routes.ts';
+import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
+import { RULES } from '../../../functions/core/rules/index.ts';
+import type { ClusterScanRequest } from '../../../functions/core/scan-request.ts';
+import { handleBatch, type ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import { ACCOUNT, buildSnapshot, REGION } from '../../fixtures/snapshot-builder.ts';
+
+const NOW = new Date('2026-01-01T00:00:00.000Z');
+const CLUSTERS = ['alpha', 'beta', 'gamma'];
+let dynalite: DynaliteServer;
+let tableSeq = 0;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+});
+afterAll(async () => {
+  await dynalite?.close();
+});
+
+interface World {
+  store: FindingsStore;
+  api: ApiDeps;
+  worker: ScanClusterDeps;
+  enqueued: ClusterScanRequest[];
+}
+
+async function world(listed: string[]): Promise<World> {
+  const tableName = `multi-cluster-${++tableSeq}`;
+  await createFindingsTable(dynalite.client, tableName);
+  const client = createDocumentClient(dynalite.client);
+  const store = createFindingsStore({ tableName, client });
+  const enqueued: ClusterScanRequest[] = [];
+  // What the queue submitter does: one message per listed cluster, all with the API's scan id.
+  const submitter = {
+    async submit(s: { scanId: string; accountId: string; requestedAt: Date }) {
+      for (const clusterName of listed) {
+        enqueued.push({
+          kind: 'cluster',
+          accountId: s.accountId,
+          region: REGION,
+          clusterName,
+          reason: 'api',
+          requestedAt: s.requestedAt.toISOString(),
+          scanId: s.scanId,
+          attempt: 0,
+        });
+      }
+      return listed.length;
+    },
+  };
+  const api: ApiDeps = {
+    store: new FindingsQueries(store, client),
+    scans: withClusterCount(submitter, store, () => NOW),
+    rules: RULES,
+    now: () => NOW,
+    newId: () => `scan-${tableSeq}`,
+    cursorSecret: 'test-secret-0123456789',
+    maxSuppressionDays: 365,
+    logger: { error: () => undefined },
+  };
+  const worker: ScanClusterDeps = {
+    service: {
+      repository: store,
+      suppressions: store,
+      notifier: { publish: async () => undefined },
+      clock: { now: () => new Date('2026-01-01T00:02:00.000Z') },
+    },
+    queue: { enqueue: async (r) => ({ sent: r.length, merged: 0, failed: [] }) },
+    // Each cluster: the fixture renamed, public endpoint open to the world (one HIGH finding at least).
+    collect: async (_region, clusterName) =>
+      buildSnapshot(({ cluster }) => {
+        cluster.cluster.name = clusterName;
+        cluster.cluster.arn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${clusterName}`;
+        cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['0.0.0.0/0'];
+      }),
+    listClusters: async () => listed,
+    rules: RULES,
+    ruleConfig: DEFAULT_RULE_CONFIG,
+    notifyThreshold: 'MEDIUM',
+    logger: new Logger({ logLevel: 'SILENT' }),
+  };
+  return { store, api, worker, enqueued };
+}
+
+async function call(w: World, method: string, path: string, body?: string) {
+  const response = await handleApiRequest(
+    {
+      method,
+      path,
+      query: {},
+      ...(body !== undefined ? { body } : {}),
+      isBase64Encoded: false,
+      caller: { id: 'arn:aws:iam::123456789012:user/ops', accountId: ACCOUNT },
+      requestId: 'req',
+    },
+    w.api,
+  );
+  return { status: response.statusCode, body: JSON.parse(response.body) };
+}
+
+function message(request: ClusterScanRequest, messageId: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: JSON.stringify(request),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1767225600000',
+      SenderId: 'AROA',
+      ApproximateFirstReceiveTimestamp: '1767225660000',
+      MessageGroupId: `${request.accountId}:${request.region}:${request.clusterName}`,
+      MessageDeduplicationId: `dedup-${messageId}`,
+      SequenceNumber: '1',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:q.fifo`,
+    awsRegion: REGION,
+  };
+}
+
+async function work(w: World, request: ClusterScanRequest, messageId: string) {
+  const response = await handleBatch(w.worker, { Records: [message(request, messageId)] }, {
+    functionName: 'scan-cluster',
+    awsRequestId: messageId,
+  } as Context);
+  expect(response.batchItemFailures).toEqual([]);
+}
+
+describe('a region scan through POST /scans', () => {
+  it('stays RUNNING until its last cluster is done, then COMPLETED with every cluster counted', async () => {
+    const w = await world(CLUSTERS);
+    const accepted = await call(w, 'POST', '/scans', JSON.stringify({ region: REGION }));
+    expect(accepted.status).toBe(202);
+    const scanId = accepted.body.scanId as string;
+    expect(w.enqueued).toHaveLength(3);
+
+    const queued = await call(w, 'GET', `/scans/${scanId}`);
+    await work(w, w.enqueued[0]!, 'm-1');
+    const afterOne = await call(w, 'GET', `/scans/${scanId}`);
+    await work(w, w.enqueued[0]!, 'm-1'); // redelivered: must not count twice
+    await work(w, w.enqueued[1]!, 'm-2');
+    const afterTwo = await call(w, 'GET', `/scans/${scanId}`);
+    await work(w, w.enqueued[2]!, 'm-3');
+    const done = await call(w, 'GET', `/scans/${scanId}`);
+
+    expect(queued.body).toMatchObject({ status: 'QUEUED', progress: { clustersDone: 0, clustersTotal: 3 } });
+    expect(afterOne.body).toMatchObject({
+      status: 'RUNNING',
+      progress: { clustersDone: 1, clustersTotal: 3 },
+    });
+    expect(afterOne.body).not.toHaveProperty('finishedAt');
+    expect(afterTwo.body).toMatchObject({
+      status: 'RUNNING',
+      progress: { clustersDone: 2, clustersTotal: 3 },
+    });
+    expect(done.body).toMatchObject({
+      status: 'COMPLETED',
+      progress: { clustersDone: 3, clustersTotal: 3 },
+      finishedAt: expect.any(String),
+    });
+    expect(done.body.clusters.map((c: { clusterName: string }) => c.clusterName).sort()).toEqual(CLUSTERS);
+    // Counts add up over the clusters: each has the open public endpoint (HIGH).
+    const perCluster = afterOne.body.counts.HIGH as number;
+    expect(perCluster).toBeGreaterThan(0);
+    expect(done.body.counts.HIGH).toBe(3 * perCluster);
+  });
+
+  it('completes when the clusters finish before the API has recorded how many there are', async () => {
+    const w = await world(['alpha']);
+    // The worker is faster than the API: the cluster is done before expectClusters lands.
+    w.api.scans = {
+      submit: async (s) => {
+        w.enqueued.push({
+          kind: 'cluster',
+          accountId: s.accountId,
+          region: REGION,
+          clusterName: 'alpha',
+          reason: 'api',
+          requestedAt: s.requestedAt.toISOString(),
+          scanId: s.scanId,
+          attempt: 0,
+        });
+        await work(w, w.enqueued[0]!, 'm-early');
+        await w.store.expectClusters(s.scanId, 1, NOW.toISOString());
+        return 1;
+      },
+    };
+    const accepted = await call(w, 'POST', '/scans', '{}');
+    const scan = await call(w, 'GET', `/scans/${accepted.body.scanId}`);
+
+    expect(scan.body).toMatchObject({ status: 'COMPLETED', progress: { clustersDone: 1, clustersTotal: 1 } });
+  });
+
+  it('completes at once a region scan that found no cluster', async () => {
+    const w = await world([]);
+    const accepted = await call(w, 'POST', '/scans', JSON.stringify({ region: REGION }));
+    const scan = await call(w, 'GET', `/scans/${accepted.body.scanId}`);
+
+    expect(scan.body).toMatchObject({ status: 'COMPLETED', progress: { clustersDone: 0, clustersTotal: 0 } });
+  });
+});
