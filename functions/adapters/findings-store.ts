@@ -394,6 +394,21 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
     const key = (c: ScanClusterDone) => `${c.region}/${c.clusterName}`;
     const done = clusters.map(key);
     const failed = clusters.filter((c) => c.failed).map(key);
+    const succeeded = clusters.filter((c) => !c.failed).map(key);
+    if (succeeded.length > 0) {
+      // A retried cluster that now succeeded no longer counts as failed. (A separate write:
+      // one expression cannot both ADD to and DELETE from the same set.)
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: scanPk(scanId), SK: SK_SCAN },
+          UpdateExpression: 'DELETE #failed :ok',
+          ConditionExpression: 'attribute_exists(#tracks)',
+          ExpressionAttributeNames: { '#failed': 'failedClusters', '#tracks': 'tracksClusters' },
+          ExpressionAttributeValues: { ':ok': new Set(succeeded) },
+        }),
+      );
+    }
     // DynamoDB rejects empty sets: ADD only what there is.
     const adds = [
       ...(done.length > 0 ? ['#done :done'] : []),

@@ -222,4 +222,29 @@ describe('a region scan through POST /scans', () => {
 
     expect(scan.body).toMatchObject({ status: 'COMPLETED', progress: { clustersDone: 0, clustersTotal: 0 } });
   });
+
+  it('is FAILED while its only cluster failed, and COMPLETED once the retried cluster succeeds', async () => {
+    const w = await world(['alpha']);
+    const scanId = 'scan-retried';
+    await w.store.createScan({ scanId, trigger: 'api', status: 'QUEUED', errors: [], tracksClusters: true });
+    await w.store.expectClusters(scanId, 1, NOW.toISOString());
+    const cluster = { region: REGION, clusterName: 'alpha' };
+
+    await w.store.startScan({ scanId, trigger: 'api', status: 'RUNNING', errors: [] });
+    await w.store.finishScan(
+      scanId,
+      'FAILED',
+      NOW.toISOString(),
+      [{ message: 'throttled' }],
+      [{ ...cluster, failed: true }],
+    );
+    const failed = await w.store.getScan(scanId);
+    // The redelivered message: scanned again, this time successfully.
+    await w.store.startScan({ scanId, trigger: 'api', status: 'RUNNING', errors: [] });
+    await w.store.finishScan(scanId, 'COMPLETED', NOW.toISOString(), [], [{ ...cluster, failed: false }]);
+    const retried = await w.store.getScan(scanId);
+
+    expect(failed).toMatchObject({ status: 'FAILED', progress: { clustersDone: 1, clustersTotal: 1 } });
+    expect(retried).toMatchObject({ status: 'COMPLETED', progress: { clustersDone: 1, clustersTotal: 1 } });
+  });
 });
