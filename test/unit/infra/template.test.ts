@@ -233,6 +233,14 @@ describe('packaged template', () => {
     }
   });
 
+  it('throttles every route of the API stage', () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const settings = stages[0]![1].Properties.DefaultRouteSettings;
+    expect(Number(settings.ThrottlingRateLimit)).toBeGreaterThan(0);
+    expect(Number(settings.ThrottlingBurstLimit)).toBeGreaterThanOrEqual(Number(settings.ThrottlingRateLimit));
+  });
+
   it('encrypts the table (with point-in-time recovery), the queues and the topic', () => {
     const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
     expect(table.Properties.SSESpecification.SSEEnabled).toBe(true);
