@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const sizes: SizeName[] = args.quick ? ['S', 'M'] : ['S', 'M', 'L'];
-  const repetitions = args.quick ? 2 : 5;
+  const repetitions = args.quick ? 3 : 5;
   const machine = {
     cores: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
