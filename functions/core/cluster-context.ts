@@ -3,7 +3,7 @@
  * "node SGs", "vpc-cni settings"…) computed once, so that rules stay short and agree
  * on definitions.
  */
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { ClusterInventory, Ec2Instance, Ec2Subnet, EksCluster, InventoryPart } from './snapshot.ts';
 import type { SubnetClass, VpcIndex } from './vpc-index.ts';
 
@@ -65,10 +65,42 @@ export function isNodeInstanceOf(instance: Ec2Instance, clusterName: string): bo
   );
 }
 
+type YamlParse = typeof import('yaml')['parse'];
+let yamlParse: YamlParse | undefined;
+
+/**
+ * Loads `yaml` on first use: it is 116 KB of the scan-cluster bundle and only needed for
+ * add-on configuration written as YAML. The Lambda bundles are CommonJS, where esbuild
+ * bundles this literal `require` as a function that runs yaml's module code only when
+ * called (an `import()` is not an option: this path is synchronous). Under ESM (tsx,
+ * vitest, the CLI) there is no `require`, so one is made for this file.
+ */
+function loadYamlParse(): YamlParse {
+  yamlParse ??= (
+    (typeof require === 'function'
+      ? require('yaml')
+      : createRequire(import.meta.url)('yaml')) as typeof import('yaml')
+  ).parse;
+  return yamlParse;
+}
+
+/**
+ * Parses configuration text as JSON, or as YAML when it is not JSON. JSON is what the
+ * console and `jsonencode` write; every JSON text is YAML with the same meaning, except
+ * that YAML refuses duplicate keys where JSON keeps the last one.
+ */
+function parseJsonOrYaml(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return loadYamlParse()(text);
+  }
+}
+
 /** Parses the add-on's `configurationValues` (JSON or YAML). Throws on malformed text. */
 export function parseVpcCniConfiguration(configurationValues: string | undefined): VpcCniSettings {
   if (configurationValues === undefined || configurationValues.trim() === '') return { env: {} };
-  const parsed: unknown = parseYaml(configurationValues);
+  const parsed: unknown = parseJsonOrYaml(configurationValues);
   if (parsed === null || parsed === undefined) return { env: {} };
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error('configurationValues is not an object');
