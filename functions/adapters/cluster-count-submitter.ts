@@ -3,10 +3,13 @@
  * then complete when the LAST of them is done, not the first. This wrapper records, once
  * the submitter has enqueued them, how many clusters the scan covers (the store completes
  * the scan when that many are done, or at once when they already are or there are none).
+ * A submitter that handed the scan on (`null`: the sweep function lists the clusters)
+ * leaves the count to whoever enqueues them.
  */
 import type { ScanSubmitter } from '../core/api/ports.ts';
 
 export interface ClusterCountStore {
+  /** Sets the expected count (idempotent: a retry with the same count changes nothing). */
   expectClusters(scanId: string, count: number, at: string): Promise<void>;
 }
 
@@ -18,7 +21,7 @@ export function withClusterCount(
   return {
     async submit(submission) {
       const count = await submitter.submit(submission);
-      await store.expectClusters(submission.scanId, count, now().toISOString());
+      if (count !== null) await store.expectClusters(submission.scanId, count, now().toISOString());
       return count;
     },
   };

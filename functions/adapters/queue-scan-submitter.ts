@@ -1,17 +1,18 @@
 /**
- * `POST /scans` in AWS: turns a scan target (a cluster, a region, or everything) into
- * per-cluster messages on the scan queue, all carrying the API's scan id.
+ * `POST /scans` in AWS. A cluster scan goes straight onto the scan queue (SQS only); a
+ * scan of a region or of everything is handed to the `sweep` function, which lists the
+ * clusters (EC2/EKS, which the API function does not carry), enqueues them under the
+ * same scan id and records how many there are.
  */
 import { type ScanSubmission, type ScanSubmitter, ScanTargetError } from '../core/api/ports.ts';
+import type { ApiScanRequest } from '../core/api-scan-request.ts';
 import type { ClusterRecord } from '../core/ports.ts';
 import type { ClusterScanRequest, ScanQueuePort } from '../core/scan-request.ts';
 
 export interface QueueScanSubmitterDeps {
   queue: ScanQueuePort;
-  /** Regions an untargeted scan covers (the sweep's regions). */
-  regions(): Promise<string[]>;
-  /** Clusters EKS lists in a region. */
-  listClusterNames(region: string): Promise<string[]>;
+  /** Lists and enqueues the clusters of a region or of every swept region (the sweep function). */
+  sweep: { invoke(request: ApiScanRequest): Promise<void> };
   /** Clusters the store knows (to find the region of a cluster named without one). */
   knownClusters(): Promise<ClusterRecord[]>;
 }
@@ -39,35 +40,33 @@ export function createQueueScanSubmitter(deps: QueueScanSubmitterDeps): ScanSubm
   return {
     async submit(submission) {
       const { clusterName } = submission;
-      const base = {
-        kind: 'cluster' as const,
+      if (!clusterName) {
+        // The sweep records the cluster count (or fails the scan) itself: nothing to count here.
+        await deps.sweep.invoke({
+          kind: 'api-scan',
+          scanId: submission.scanId,
+          accountId: submission.accountId,
+          ...(submission.region ? { region: submission.region } : {}),
+          requestedAt: submission.requestedAt.toISOString(),
+        });
+        return null;
+      }
+      const region = submission.region ?? (await regionOf(submission, clusterName));
+      const request: ClusterScanRequest = {
+        kind: 'cluster',
         accountId: submission.accountId,
-        reason: 'api' as const,
+        region,
+        clusterName,
+        reason: 'api',
         requestedAt: submission.requestedAt.toISOString(),
         scanId: submission.scanId,
         attempt: 0,
       };
-      let requests: ClusterScanRequest[];
-      if (clusterName) {
-        const region = submission.region ?? (await regionOf(submission, clusterName));
-        requests = [{ ...base, region, clusterName }];
-      } else {
-        const regions = submission.region ? [submission.region] : await deps.regions();
-        const listed = await Promise.all(
-          regions.map(async (region) =>
-            (await deps.listClusterNames(region)).map((name) => ({ region, name })),
-          ),
-        );
-        requests = listed.flat().map(({ region, name }) => ({ ...base, region, clusterName: name }));
-      }
-      if (requests.length === 0) return 0;
-      const result = await deps.queue.enqueue(requests, submission.requestedAt);
+      const result = await deps.queue.enqueue([request], submission.requestedAt);
       if (result.failed.length > 0) {
-        throw new ScanSubmitError(
-          `${result.failed.length} of ${requests.length} scan requests not enqueued: ${result.failed[0]?.message}`,
-        );
+        throw new ScanSubmitError(`scan request not enqueued: ${result.failed[0]?.message}`);
       }
-      return requests.length;
+      return 1;
     },
   };
 }

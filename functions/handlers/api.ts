@@ -3,8 +3,6 @@
  * and its answer back. The caller is the IAM principal (AWS_IAM auth) or the JWT `sub`.
  */
 import { randomUUID } from 'node:crypto';
-import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { withClusterCount } from '../adapters/cluster-count-submitter.ts';
@@ -13,11 +11,12 @@ import { createLogger } from '../adapters/logger.ts';
 import { createQueueScanSubmitter } from '../adapters/queue-scan-submitter.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import { FindingsQueries } from '../adapters/store/findings-queries.ts';
+import { createSweepInvoker } from '../adapters/sweep-invoker.ts';
 import { type ApiRequest, handleApiRequest } from '../core/api/router.ts';
 import type { ApiDeps } from '../core/api/routes.ts';
 import { RULES } from '../core/rules/index.ts';
 import { DEFAULT_MAX_SUPPRESSION_DAYS } from '../core/suppression.ts';
-import { envSchemas, parseRegionList, readEnv } from './env.ts';
+import { envSchemas, readEnv } from './env.ts';
 
 /** The parts of a payload v2 event the API reads (the authorizer shape varies by auth type). */
 export type ApiEvent = APIGatewayProxyEventV2 & {
@@ -67,8 +66,13 @@ function defaultDeps(): ApiDeps {
     {
       TABLE_NAME: envSchemas.tableName,
       SCAN_QUEUE_URL: envSchemas.queueUrl,
-      AWS_REGION: envSchemas.region,
-      SCAN_REGIONS: envSchemas.regions.default('all'),
+      /** The sweep lists the clusters of `POST /scans` of a region or of everything. */
+      SWEEP_FUNCTION_NAME: z
+        .string()
+        .regex(
+          /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/,
+          'must be the sweep function name or ARN',
+        ),
       RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
       MAX_SUPPRESSION_DAYS: z.coerce.number().int().min(1).max(DEFAULT_MAX_SUPPRESSION_DAYS).optional(),
       /** HMAC key of page cursors; without it the table name is used (cursors stay strictly validated). */
@@ -82,33 +86,12 @@ function defaultDeps(): ApiDeps {
     client,
     ...(env.RETENTION_DAYS ? { retentionDays: env.RETENTION_DAYS } : {}),
   });
-  const ec2 = new EC2Client({ region: env.AWS_REGION, retryMode: 'adaptive' });
-  const eksClients = new Map<string, EKSClient>();
-  const eks = (region: string) => {
-    let eksClient = eksClients.get(region);
-    if (!eksClient) {
-      eksClient = new EKSClient({ region, retryMode: 'adaptive', maxAttempts: 5 });
-      eksClients.set(region, eksClient);
-    }
-    return eksClient;
-  };
-  const configured = parseRegionList(env.SCAN_REGIONS);
   return {
     store: new FindingsQueries(store, client),
     scans: withClusterCount(
       createQueueScanSubmitter({
         queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
-        async regions() {
-          if (configured) return configured;
-          const answer = await ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
-          return (answer.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : []));
-        },
-        async listClusterNames(region) {
-          const names: string[] = [];
-          for await (const page of paginateListClusters({ client: eks(region) }, {}))
-            names.push(...(page.clusters ?? []));
-          return names;
-        },
+        sweep: createSweepInvoker({ functionName: env.SWEEP_FUNCTION_NAME }),
         knownClusters: () => store.listAllClusters(),
       }),
       store,

@@ -4,15 +4,23 @@
  * whose listing completed, so that clusters deleted while no event reached us get
  * resolved. A region that cannot be listed gets no marker: nothing is resolved on a
  * listing we did not see.
+ *
+ * It also runs `POST /scans` of a region or of everything, invoked asynchronously by the
+ * API (which carries no EC2/EKS client): it enqueues the clusters under the API's scan id
+ * and records their count on the scan record, or marks the scan FAILED when it cannot.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import * as z from 'zod';
 import { describeAwsError } from '../adapters/errors.ts';
+import { createFindingsStore } from '../adapters/findings-store.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
-import type { ScanQueuePort, ScanRequest } from '../core/scan-request.ts';
+import { type ApiScanRequest, apiScanRequestSchema } from '../core/api-scan-request.ts';
+import type { ScanError } from '../core/ports.ts';
+import type { ClusterScanRequest, ScanQueuePort, ScanRequest } from '../core/scan-request.ts';
 import { envSchemas, parseRegionList, readEnv } from './env.ts';
 
 export interface SweepDeps {
@@ -23,6 +31,67 @@ export interface SweepDeps {
   eks: (region: string) => EKSClient;
   logger: Logger;
   now: () => Date;
+  /** The scan records of API scans (the findings store). */
+  scans: ApiScanStore;
+}
+
+/** What an API scan writes on its scan record. */
+export interface ApiScanStore {
+  /** Sets the cluster count; idempotent, so Lambda's retries of one invocation count once. */
+  expectClusters(scanId: string, count: number, at: string): Promise<void>;
+  /** Ends the scan FAILED with these errors. */
+  abortScan(scanId: string, finishedAt: string, errors: ScanError[]): Promise<void>;
+}
+
+/** The sweep's input is neither a schedule event nor a valid API scan request. */
+export class SweepEventError extends Error {
+  override readonly name = 'SweepEventError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** What the sweep reads of an EventBridge scheduled event. */
+const scheduledEventSchema = z.looseObject({
+  'detail-type': z.literal('Scheduled Event'),
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  id: z.string().min(1),
+});
+
+/** The sweep's validated input. */
+export type SweepEvent =
+  | { type: 'schedule'; account: string; eventId: string }
+  | { type: 'api-scan'; request: ApiScanRequest };
+
+/**
+ * Validates the sweep's input: an API scan request (it has `kind: 'api-scan'`) or a
+ * scheduled event (anything else).
+ * @throws SweepEventError naming the bad field.
+ */
+export function parseSweepEvent(event: unknown): SweepEvent {
+  const isApiScan = typeof event === 'object' && event !== null && 'kind' in event;
+  if (isApiScan) {
+    const parsed = apiScanRequestSchema.safeParse(event);
+    if (parsed.success) return { type: 'api-scan', request: parsed.data };
+    throw invalid('API scan request', parsed.error);
+  }
+  const parsed = scheduledEventSchema.safeParse(event);
+  if (parsed.success) return { type: 'schedule', account: parsed.data.account, eventId: parsed.data.id };
+  throw invalid('scheduled event', parsed.error);
+}
+
+function invalid(what: string, error: z.ZodError): SweepEventError {
+  const issue = error.issues[0];
+  const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+  return new SweepEventError(`invalid ${what}: ${path}: ${issue?.message ?? 'invalid'}`, { cause: error });
+}
+
+export interface ApiScanResult {
+  scanId: string;
+  status: 'QUEUED' | 'FAILED';
+  regions: string[];
+  clusters: number;
+  error?: string;
 }
 
 export interface SweepResult {
@@ -101,12 +170,75 @@ export async function runSweep(deps: SweepDeps, accountId: string): Promise<Swee
   return { regions, clusters, enqueued: result.sent, failedRegions };
 }
 
+/**
+ * `POST /scans` of a region or of everything: enqueues one scan per listed cluster under
+ * the API's scan id (no region-sweep markers: an API scan resolves nothing by absence) and
+ * records the count, which completes the scan once that many clusters are done. Any failure
+ * (a region that cannot be listed, messages not enqueued) marks the scan FAILED with the
+ * reason, so no scan stays QUEUED forever; it is not rethrown, as Lambda's retry would meet
+ * a FAILED record. A retry after a crash is harmless: the messages carry the scan id and
+ * the request time (same deduplication ids) and the count is set, not added.
+ */
+export async function runApiScan(deps: SweepDeps, request: ApiScanRequest): Promise<ApiScanResult> {
+  let regions: string[] = [];
+  try {
+    regions = request.region ? [request.region] : (deps.regions ?? (await enabledRegions(deps.ec2)));
+    // A scan of "everything" that silently skipped a region would look complete: fail it instead.
+    const listings = await Promise.all(
+      regions.map(async (region) => {
+        try {
+          return { region, names: await listClusterNames(deps.eks(region)) };
+        } catch (error) {
+          throw new Error(`cannot list the clusters of ${region}: ${describeAwsError(error)}`, {
+            cause: error,
+          });
+        }
+      }),
+    );
+    const requests: ClusterScanRequest[] = listings.flatMap(({ region, names }) =>
+      names.map((clusterName) => ({
+        kind: 'cluster' as const,
+        accountId: request.accountId,
+        region,
+        clusterName,
+        reason: 'api' as const,
+        requestedAt: request.requestedAt,
+        scanId: request.scanId,
+        attempt: 0,
+      })),
+    );
+    if (requests.length > 0) {
+      const result = await deps.queue.enqueue(requests, new Date(request.requestedAt));
+      if (result.failed.length > 0) {
+        throw new Error(
+          `${result.failed.length} of ${requests.length} scan requests not enqueued: ${result.failed[0]?.message}`,
+        );
+      }
+    }
+    await deps.scans.expectClusters(request.scanId, requests.length, deps.now().toISOString());
+    deps.logger.info('api scan enqueued', { scanId: request.scanId, regions, clusters: requests.length });
+    return { scanId: request.scanId, status: 'QUEUED', regions, clusters: requests.length };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.error('api scan failed', { scanId: request.scanId, error: message });
+    await deps.scans.abortScan(request.scanId, deps.now().toISOString(), [
+      { message, operation: 'SweepApiScan', ...(request.region ? { region: request.region } : {}) },
+    ]);
+    return { scanId: request.scanId, status: 'FAILED', regions, clusters: 0, error: message };
+  }
+}
+
 const logger = createLogger();
 let deps: SweepDeps | undefined;
 
 function defaultDeps(): SweepDeps {
   const env = readEnv(
-    { SCAN_QUEUE_URL: envSchemas.queueUrl, SCAN_REGIONS: envSchemas.regions, AWS_REGION: envSchemas.region },
+    {
+      SCAN_QUEUE_URL: envSchemas.queueUrl,
+      SCAN_REGIONS: envSchemas.regions,
+      AWS_REGION: envSchemas.region,
+      TABLE_NAME: envSchemas.tableName,
+    },
     process.env,
   );
   const eksClients = new Map<string, EKSClient>();
@@ -124,6 +256,8 @@ function defaultDeps(): SweepDeps {
     },
     logger,
     now: () => new Date(),
+    // Only API scans write (UpdateItem on their scan record); the store is cheap to create.
+    scans: createFindingsStore({ tableName: env.TABLE_NAME }),
   };
 }
 
@@ -132,12 +266,20 @@ export function setSweepDeps(next: SweepDeps | undefined): void {
   deps = next;
 }
 
-export async function handler(event: ScheduledEvent, context?: Context): Promise<SweepResult> {
+export async function handler(
+  event: ScheduledEvent | ApiScanRequest,
+  context?: Context,
+): Promise<SweepResult | ApiScanResult> {
   deps ??= defaultDeps();
+  const input = parseSweepEvent(event);
   if (context) deps.logger.addContext(context);
-  deps.logger.appendKeys({ correlation_id: event.id });
+  deps.logger.appendKeys({
+    correlation_id: input.type === 'api-scan' ? input.request.scanId : input.eventId,
+  });
   try {
-    return await runSweep(deps, event.account);
+    return input.type === 'api-scan'
+      ? await runApiScan(deps, input.request)
+      : await runSweep(deps, input.account);
   } finally {
     deps.logger.resetKeys();
   }

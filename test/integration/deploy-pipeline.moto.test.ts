@@ -1,7 +1,9 @@
 /**
  * The deployed pipeline end to end on real wire protocols: events/ samples → on-change /
  * sweep → a real SQS FIFO queue (moto) → scan-cluster (collector against moto EKS/EC2,
- * store on dynalite) → alerts on a moto SNS topic (read through an SQS subscriber).
+ * store on dynalite) → alerts on a moto SNS topic (read through an SQS subscriber); and
+ * `POST /scans` of a region → API → sweep (the asynchronous invoke's payload) → queue →
+ * scan-cluster → a scan record complete with progress n/n.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import {
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../functions/adapters/aws-clients.ts';
+import { withClusterCount } from '../../functions/adapters/cluster-count-submitter.ts';
 import { type DynaliteServer, startDynalite } from '../../functions/adapters/dynalite-server.ts';
 import { createEc2ResourceResolver } from '../../functions/adapters/ec2-resource-resolver.ts';
 import {
@@ -27,8 +30,11 @@ import {
   type FindingsStore,
 } from '../../functions/adapters/findings-store.ts';
 import { collectInventory } from '../../functions/adapters/inventory-collector.ts';
+import { createQueueScanSubmitter } from '../../functions/adapters/queue-scan-submitter.ts';
 import { createScanQueue } from '../../functions/adapters/scan-queue.ts';
 import { SnsNotifier } from '../../functions/adapters/sns-notifier.ts';
+import { FindingsQueries } from '../../functions/adapters/store/findings-queries.ts';
+import { handleApiRequest } from '../../functions/core/api/router.ts';
 import { DEFAULT_RULE_CONFIG } from '../../functions/core/config.ts';
 import { RULES } from '../../functions/core/rules/index.ts';
 import { clusterIndexFromStore, handleChange } from '../../functions/handlers/on-change.ts';
@@ -37,7 +43,12 @@ import {
   listClusterNames,
   type ScanClusterDeps,
 } from '../../functions/handlers/scan-cluster.ts';
-import { runSweep } from '../../functions/handlers/sweep.ts';
+import {
+  runSweep,
+  type SweepDeps,
+  setSweepDeps,
+  handler as sweepHandler,
+} from '../../functions/handlers/sweep.ts';
 import {
   buildSampleAccount,
   describeWithMoto,
@@ -183,6 +194,7 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
   }, 120_000);
 
   afterAll(async () => {
+    setSweepDeps(undefined);
     await dynalite?.close();
   });
 
@@ -196,6 +208,7 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
         eks: (r) => clients.eks(r),
         logger,
         now: () => new Date(),
+        scans: store,
       },
       MOTO_ACCOUNT_ID,
     );
@@ -300,4 +313,83 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
     // Assert: SQS FIFO deduplicated the burst down to one scan for the one affected cluster.
     expect(messages.map((m) => JSON.parse(m.Body!).clusterName)).toEqual([account.clusterName]);
   }, 300_000);
+
+  it('runs POST /scans of a region through the sweep, the FIFO queue and scan-cluster to COMPLETED n/n', async () => {
+    // Arrange: the API as deployed, except that the asynchronous Lambda invoke of the sweep
+    // is replaced by keeping its JSON payload (moto cannot run Lambda functions here).
+    const payloads: unknown[] = [];
+    const queue = createScanQueue({ queueUrl: scanQueueUrl, client: sqs, retryDelayMs: 0 });
+    const client = createDocumentClient(dynalite.client);
+    const sweepDeps: SweepDeps = {
+      queue,
+      regions: [REGION],
+      ec2: clients.ec2(REGION),
+      eks: (r) => clients.eks(r),
+      logger,
+      now: () => new Date(),
+      scans: store,
+    };
+    const api = {
+      store: new FindingsQueries(store, client),
+      scans: withClusterCount(
+        createQueueScanSubmitter({
+          queue,
+          sweep: { invoke: async (request) => void payloads.push(JSON.parse(JSON.stringify(request))) },
+          knownClusters: () => store.listAllClusters(),
+        }),
+        store,
+        () => new Date(),
+      ),
+      rules: RULES,
+      now: () => new Date(),
+      newId: () => uniqueName('api-scan'),
+      cursorSecret: 'deploy-pipeline-secret',
+      maxSuppressionDays: 365,
+      logger: { error: () => undefined },
+    };
+    const request = (method: string, path: string, body?: string) =>
+      handleApiRequest(
+        {
+          method,
+          path,
+          query: {},
+          ...(body !== undefined ? { body } : {}),
+          isBase64Encoded: false,
+          caller: { id: 'arn:aws:iam::123456789012:user/ops', accountId: MOTO_ACCOUNT_ID },
+          requestId: 'it',
+        },
+        api,
+      ).then((r) => ({ status: r.statusCode, body: JSON.parse(r.body) }));
+    // Act: the API answers, the sweep handles the invoke payload, scan-cluster drains the queue.
+    const accepted = await request('POST', '/scans', JSON.stringify({ region: REGION }));
+    const scanId = accepted.body.scanId as string;
+    const beforeSweep = await request('GET', `/scans/${scanId}`);
+    setSweepDeps(sweepDeps);
+    const swept = await sweepHandler(payloads[0] as never);
+    const drained = await drainScans(topicArn);
+    const done = await request('GET', `/scans/${scanId}`);
+    // Assert
+    expect(accepted.status).toBe(202);
+    expect(payloads).toEqual([
+      {
+        kind: 'api-scan',
+        scanId,
+        accountId: MOTO_ACCOUNT_ID,
+        region: REGION,
+        requestedAt: expect.any(String),
+      },
+    ]);
+    expect(beforeSweep.body).toMatchObject({ status: 'QUEUED', progress: { clustersTotal: null } });
+    expect(swept).toMatchObject({ scanId, status: 'QUEUED' });
+    const listed = (swept as { clusters: number }).clusters;
+    expect(listed).toBeGreaterThanOrEqual(1);
+    expect(drained).toEqual({ processed: listed, failures: 0 });
+    expect(done.body).toMatchObject({
+      status: 'COMPLETED',
+      progress: { clustersDone: listed, clustersTotal: listed },
+    });
+    expect(done.body.clusters.map((c: { clusterName: string }) => c.clusterName)).toContain(
+      account.clusterName,
+    );
+  }, 120_000);
 });

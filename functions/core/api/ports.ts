@@ -70,9 +70,11 @@ export interface ScanSubmitter {
   /**
    * @throws {ScanTargetError} when the target does not exist or is not scannable (answered 400/404).
    * Other errors mark the scan FAILED and answer 503.
-   * @returns how many cluster scans were started or queued (0 finishes the scan at once).
+   * @returns how many cluster scans were started or queued (0 finishes the scan at once), or
+   * null when the scan was handed on to a function that lists its clusters and records the
+   * count itself (the deployed API hands region and account scans to the sweep).
    */
-  submit(submission: ScanSubmission): Promise<number>;
+  submit(submission: ScanSubmission): Promise<number | null>;
 }
 
 /** The requested scan target is not valid (unknown region, cluster not found). */

@@ -300,7 +300,7 @@ export const ROUTES: readonly Route[] = [
         // submitter records how many; see adapters/cluster-count-submitter.ts).
         tracksClusters: true,
       });
-      let submitted: number;
+      let submitted: number | null;
       try {
         submitted = await deps.scans.submit({
           scanId,

@@ -34,6 +34,11 @@ function deps(queue: ScanQueuePort, regions: string[] | undefined): SweepDeps {
     },
     logger: new Logger({ logLevel: 'SILENT' }),
     now: () => NOW,
+    // The scheduled sweep writes no scan record (only API scans do).
+    scans: {
+      expectClusters: async () => expect.unreachable('a scheduled sweep records no cluster count'),
+      abortScan: async () => expect.unreachable('a scheduled sweep fails no scan record'),
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-eks': 'eks',
+  '@aws-sdk/client-lambda': 'lambda',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/lib-dynamodb': 'dynamodb',
   '@aws-sdk/client-sns': 'sns',
@@ -38,6 +39,7 @@ const ACTION_OF_OPERATION: Record<string, string> = {
   'sqs:SendMessageBatch': 'sqs:SendMessage',
   'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+  'lambda:Invoke': 'lambda:InvokeFunction',
 };
 
 export interface SdkCall {
@@ -46,8 +48,8 @@ export interface SdkCall {
   file: string;
 }
 
-/** Project files (under `functions/`) esbuild puts into the handler's bundle. */
-async function bundledProjectFiles(root: string, handlerFile: string): Promise<string[]> {
+/** The handler bundled as serverless-esbuild bundles it, with esbuild's metafile. */
+async function bundleOutput(root: string, handlerFile: string) {
   const result = await build({
     absWorkingDir: root,
     entryPoints: [handlerFile],
@@ -63,9 +65,27 @@ async function bundledProjectFiles(root: string, handlerFile: string): Promise<s
   });
   const output = Object.values(result.metafile.outputs)[0];
   if (!output) throw new Error(`esbuild produced no output for ${handlerFile}`);
+  return output;
+}
+
+/** Project files (under `functions/`) esbuild puts into the handler's bundle. */
+async function bundledProjectFiles(root: string, handlerFile: string): Promise<string[]> {
+  const output = await bundleOutput(root, handlerFile);
   return Object.entries(output.inputs)
     .filter(([path, input]) => path.startsWith('functions/') && input.bytesInOutput > 0)
     .map(([path]) => path);
+}
+
+/** npm packages (`@scope/name` or `name`) esbuild puts into the handler's bundle. */
+export async function bundledPackages(root: string, handlerFile: string): Promise<Set<string>> {
+  const output = await bundleOutput(root, handlerFile);
+  const packages = new Set<string>();
+  for (const [path, input] of Object.entries(output.inputs)) {
+    if (input.bytesInOutput === 0) continue;
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+    if (match) packages.add(match[1] as string);
+  }
+  return packages;
 }
 
 /** SDK names a file imports, mapped to the package they come from. */

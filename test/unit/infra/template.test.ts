@@ -70,7 +70,7 @@ function deployedFunctions(t: Template) {
         asList(resolveIfs(t, p.PolicyDocument).Statement),
       ) as Record<string, any>[];
       const handlerFile = `${String(r.Properties.Handler).replace(/\.[A-Za-z]+$/, '')}.ts`;
-      // `all` makes sweep and api list the enabled regions (DescribeRegions); a list does not.
+      // `all` makes the sweep list the enabled regions (DescribeRegions); a list does not.
       const scanRegions = r.Properties.Environment?.Variables?.SCAN_REGIONS as string | undefined;
       return { id, roleId, handlerFile, statements, scanRegions };
     });
@@ -86,7 +86,7 @@ const PLATFORM_ACTIONS: Record<string, string[]> = {
   ScanDashclusterLambdaFunction: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
 };
 /** Services whose calls are authorised by IAM actions (STS GetCallerIdentity needs no grant). */
-const GRANT_NEEDED = /^(ec2|eks|dynamodb|sns|sqs|ssm):/;
+const GRANT_NEEDED = /^(ec2|eks|dynamodb|lambda|sns|sqs|ssm):/;
 /**
  * Calls a bundle contains that its function never makes, each with the reason. The
  * findings store is one module shared by every function; these are its operations only
@@ -99,6 +99,13 @@ const NEVER_CALLED: Record<string, Record<string, string>> = {
     'dynamodb:UpdateItem': 'on-change never writes the table',
     'dynamodb:DeleteItem': 'on-change never writes the table',
     'dynamodb:BatchGetItem': 'on-change only queries the cluster↔VPC index',
+  },
+  SweepLambdaFunction: {
+    'dynamodb:GetItem': 'the sweep only updates the scan record of an API scan',
+    'dynamodb:PutItem': 'the sweep only updates the scan record of an API scan',
+    'dynamodb:DeleteItem': 'the sweep only updates the scan record of an API scan',
+    'dynamodb:Query': 'the sweep only updates the scan record of an API scan',
+    'dynamodb:BatchGetItem': 'the sweep only updates the scan record of an API scan',
   },
   ScanDashclusterLambdaFunction: {
     'dynamodb:DeleteItem': 'suppressions are deleted by the API only',
@@ -238,7 +245,9 @@ describe('packaged template', () => {
     expect(stages).toHaveLength(1);
     const settings = stages[0]![1].Properties.DefaultRouteSettings;
     expect(Number(settings.ThrottlingRateLimit)).toBeGreaterThan(0);
-    expect(Number(settings.ThrottlingBurstLimit)).toBeGreaterThanOrEqual(Number(settings.ThrottlingRateLimit));
+    expect(Number(settings.ThrottlingBurstLimit)).toBeGreaterThanOrEqual(
+      Number(settings.ThrottlingRateLimit),
+    );
   });
 
   it('encrypts the table (with point-in-time recovery), the queues and the topic', () => {
@@ -309,10 +318,52 @@ describe('packaged template', () => {
         .filter((fn) => grantedActions(fn.statements).has('ec2:DescribeRegions'))
         .map((fn) => fn.id)
         .sort();
-    expect(describesRegions(template)).toEqual(['ApiLambdaFunction', 'SweepLambdaFunction']);
+    expect(describesRegions(template)).toEqual(['SweepLambdaFunction']);
     expect(describesRegions(variant)).toEqual([]);
     for (const fn of deployedFunctions(variant).filter((f) => f.scanRegions !== undefined))
       expect(fn.scanRegions, fn.id).toBe('eu-west-1,us-east-1');
+  });
+
+  it('lets the api function invoke exactly the sweep function, named in its environment, and no EC2/EKS action', () => {
+    for (const t of [template, variant]) {
+      const api = deployedFunctions(t).find((fn) => fn.id === 'ApiLambdaFunction')!;
+      const invokes = api.statements.filter((s) => asList(s.Action).includes('lambda:InvokeFunction'));
+      expect(invokes).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] },
+        }),
+      ]);
+      expect([...grantedActions(api.statements)].filter((a) => /^(ec2|eks):/.test(a))).toEqual([]);
+      const env = t.Resources.ApiLambdaFunction!.Properties.Environment.Variables;
+      expect(env.SWEEP_FUNCTION_NAME).toBe(t.Resources.SweepLambdaFunction!.Properties.FunctionName);
+    }
+  });
+
+  it('lets the sweep update only the table item, not its indexes (the scan record of an API scan)', () => {
+    const sweep = deployedFunctions(template).find((fn) => fn.id === 'SweepLambdaFunction')!;
+    const table = sweep.statements.filter((s) =>
+      asList(s.Action).some((a) => String(a).startsWith('dynamodb:')),
+    );
+    expect(table).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('packages the api function without the EC2 and EKS clients (its source map lists no such module)', () => {
+    const map = JSON.parse(
+      execFileSync('unzip', ['-p', join(ROOT, '.serverless/api.zip'), 'functions/handlers/api.cjs.map'], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    ) as { sources: string[] };
+    const sources = map.sources.join('\n');
+    expect(sources).toContain('@aws-sdk/client-lambda'); // the map does list the clients bundled
+    expect(sources).not.toContain('@aws-sdk/client-ec2');
+    expect(sources).not.toContain('@aws-sdk/client-eks');
   });
 
   it('deploys no Slack forwarder resource without the slackWebhookParameter parameter', () => {
