@@ -17,6 +17,7 @@ export const FUNCTIONS = ['sweep', 'on-change', 'scan-cluster', 'api', 'slack-fo
 const SDK_CLASSES: Record<string, string> = {
   'client-ec2': 'EC2Client',
   'client-eks': 'EKSClient',
+  'client-lambda': 'LambdaClient',
   'client-dynamodb': 'DynamoDBClient',
   'client-sns': 'SNSClient',
   'client-sqs': 'SQSClient',
@@ -55,7 +56,12 @@ function sdkPackagesOf(inputs: Record<string, unknown>): string[] {
   const found = new Set<string>();
   for (const path of Object.keys(inputs)) {
     const match = /node_modules\/@aws-sdk\/([a-z0-9-]+)\//.exec(path);
-    if (match?.[1] && SDK_CLASSES[match[1]]) found.add(match[1]);
+    if (!match?.[1]) continue;
+    if (SDK_CLASSES[match[1]]) found.add(match[1]);
+    // A client missing from SDK_CLASSES would be left out of the baseline and counted as
+    // the function's own cost (client-lambda was, when the API started invoking sweep).
+    else if (match[1].startsWith('client-'))
+      throw new Error(`bench/cold-start.ts: add @aws-sdk/${match[1]} to SDK_CLASSES`);
   }
   return [...found].sort();
 }
