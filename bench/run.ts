@@ -175,7 +175,8 @@ async function main(): Promise<void> {
       results.push(await measureInChild(size, repetitions, false));
     }
     if (!args.json) process.stderr.write('measuring cold starts…\n');
-    coldStart = await measureColdStart(11);
+    // 21 interleaved runs: on a shared machine 11 left the ratios moving by ±0.15.
+    coldStart = await measureColdStart(21);
   }
   const output = {
     machine: {
