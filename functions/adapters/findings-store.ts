@@ -19,7 +19,8 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../core/zod-english.ts';
 import type { FindingStatus, StoredFinding } from '../core/lifecycle.ts';
 import { SEVERITIES, type Severity } from '../core/model.ts';
 import {
@@ -97,11 +98,12 @@ export class SuppressionNotFoundError extends Error {
   }
 }
 
+// zod/mini (see core/zod-english.ts): the store is in four Lambda bundles.
 const optionsSchema = z.object({
   tableName: z
     .string()
-    .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)'),
-  retentionDays: z.number().int().min(1).max(3650).default(DEFAULT_RETENTION_DAYS),
+    .check(z.regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)')),
+  retentionDays: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(3650)), DEFAULT_RETENTION_DAYS),
 });
 
 export interface FindingsStoreOptions {

@@ -15,7 +15,8 @@ export const apiScanRequestSchema = z.strictObject({
   /** The scan record the API created (tracked: it completes when every cluster is done). */
   scanId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a scan id (letters, digits, dashes)'),
   accountId,
-  region: region.optional(),
+  // A function, not the method: `region` is a zod/mini schema (see scan-request.ts).
+  region: z.optional(region),
   requestedAt,
 });
 

@@ -5,7 +5,8 @@
  * Pure: no AWS, no clock. The handler resolves EC2 resource ids to VPCs and VPCs to
  * clusters; this module only reads what the event itself says.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-english.ts';
 
 /** EKS API calls that change something a rule reads. */
 export const EKS_EVENT_NAMES = [
@@ -67,25 +68,25 @@ const record = z.record(z.string(), z.unknown());
 
 /** The EventBridge envelope around a CloudTrail record (only the fields we read are required). */
 export const cloudTrailEventSchema = z.object({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   'detail-type': z.literal(CLOUDTRAIL_DETAIL_TYPE),
   source: z.enum(['aws.eks', 'aws.ec2']),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
   detail: z.object({
     eventSource: z.string(),
-    eventName: z.string().min(1),
+    eventName: z.string().check(z.minLength(1)),
     // Same pattern as a scan request's region: an event whose region scan-cluster would
     // reject is refused here, with its reason, instead of enqueueing a poison message.
-    awsRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'),
-    recipientAccountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-    eventTime: z.string().optional(),
-    eventID: z.string().optional(),
-    errorCode: z.string().optional(),
-    errorMessage: z.string().optional(),
-    requestParameters: record.nullish(),
-    responseElements: record.nullish(),
+    awsRegion: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1')),
+    recipientAccountId: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
+    eventTime: z.optional(z.string()),
+    eventID: z.optional(z.string()),
+    errorCode: z.optional(z.string()),
+    errorMessage: z.optional(z.string()),
+    requestParameters: z.nullish(record),
+    responseElements: z.nullish(record),
   }),
 });
 

@@ -6,7 +6,8 @@
  * it has seen in the last five minutes, so the id is "this cluster in this time
  * window": every event of the window maps to the same id.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-english.ts';
 
 /** Length of a deduplication window. Must not exceed the queue's delivery delay (see {@link scanDeduplicationId}). */
 export const DEDUP_WINDOW_SECONDS = 60;
@@ -15,24 +16,24 @@ export const DEDUP_WINDOW_SECONDS = 60;
 export const SCAN_REASONS = ['schedule', 'event', 'api', 'cluster-updating'] as const;
 export type ScanReason = (typeof SCAN_REASONS)[number];
 
-const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 time');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id'));
+const region = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'));
+const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 time'));
 
 /** Scan one cluster. */
 export const clusterScanRequestSchema = z.object({
-  kind: z.literal('cluster').default('cluster'),
+  kind: z._default(z.literal('cluster'), 'cluster'),
   accountId,
   region,
-  clusterName: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, 'an EKS cluster name'),
+  clusterName: z.string().check(z.regex(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, 'an EKS cluster name')),
   reason: z.enum(SCAN_REASONS),
   requestedAt: isoTime,
   /** Set by `POST /scans`; otherwise the scan id is the SQS message id. */
-  scanId: z.string().min(1).optional(),
+  scanId: z.optional(z.string().check(z.minLength(1))),
   /** Re-enqueues of a cluster that was still changing (CREATING/UPDATING); 0 for the first try. */
-  attempt: z.number().int().min(0).default(0),
+  attempt: z._default(z.number().check(z.int(), z.minimum(0)), 0),
   /** The CloudTrail event that caused it, for the logs. */
-  eventName: z.string().optional(),
+  eventName: z.optional(z.string()),
 });
 
 /**

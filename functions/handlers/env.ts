@@ -2,8 +2,11 @@
  * Environment configuration of the Lambda handlers: read once at cold start, validated
  * with zod, failing fast with the name of the bad variable.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodShape } from 'zod/v4/core';
 import { SEVERITIES } from '../core/model.ts';
+// zod/mini (see core/zod-english.ts): this module is in every SDK-side Lambda bundle.
+import '../core/zod-english.ts';
 
 export class HandlerConfigError extends Error {
   override readonly name = 'HandlerConfigError';
@@ -14,29 +17,31 @@ export class HandlerConfigError extends Error {
 
 export const envSchemas = {
   queueUrl: z.url({ protocol: /^https?$/, error: 'must be the SQS queue URL' }),
-  tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
-  topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/, 'must be an SNS topic ARN'),
+  tableName: z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name')),
+  topicArn: z
+    .string()
+    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/, 'must be an SNS topic ARN')),
   severity: z.enum(SEVERITIES),
   /** `all`, or a comma-separated list of region names. */
-  regions: z
-    .string()
-    .trim()
-    .refine(
+  regions: z.string().check(
+    z.trim(),
+    z.refine(
       (s) => s === 'all' || s.split(',').every((r) => /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r.trim())),
       'must be "all" or a comma-separated list of regions such as eu-west-1,us-east-1',
     ),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region'),
-  optionalUrl: z.url({ protocol: /^https?$/ }).optional(),
+  ),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region')),
+  optionalUrl: z.optional(z.url({ protocol: /^https?$/ })),
 };
 
 /**
  * Validates `env` against `shape` (keys are variable names).
  * @throws HandlerConfigError naming the first bad variable and what it must be.
  */
-export function readEnv<S extends z.ZodRawShape>(
+export function readEnv<S extends $ZodShape>(
   shape: S,
   env: Record<string, string | undefined>,
-): z.infer<z.ZodObject<S>> {
+): z.infer<z.ZodMiniObject<S>> {
   const result = z.object(shape).safeParse(env);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -275,7 +275,7 @@ function defaultDeps(): ScanClusterDeps {
       SCAN_QUEUE_URL: envSchemas.queueUrl,
       TABLE_NAME: envSchemas.tableName,
       TOPIC_ARN: envSchemas.topicArn,
-      NOTIFY_THRESHOLD: envSchemas.severity.default('MEDIUM'),
+      NOTIFY_THRESHOLD: z._default(envSchemas.severity, 'MEDIUM'),
       RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
       RULE_CONFIG: z.string().optional(),
     },
