@@ -36,6 +36,11 @@ export interface ColdStartResult {
   sdkPackages: string[];
   /** True when the bundle holds the EC2 or EKS client (must be false for `api`). */
   hasEc2OrEksClient: boolean;
+  /**
+   * Where the bytes above the baseline come from (esbuild metafile, minified bytes per npm
+   * package, or `functions/<layer>` for this repository), largest first, ≥ 1 KB only.
+   */
+  bytesOverBaseline: Record<string, number>;
 }
 
 /** The esbuild options of serverless.yml `custom.esbuild`. */
@@ -64,6 +69,31 @@ function sdkPackagesOf(inputs: Record<string, unknown>): string[] {
       throw new Error(`bench/cold-start.ts: add @aws-sdk/${match[1]} to SDK_CLASSES`);
   }
   return [...found].sort();
+}
+
+type Metafile = {
+  outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }>;
+};
+
+/** Minified bytes of the entry's output per npm package, or per `functions/<layer>`. */
+function bytesByOrigin(metafile: Metafile): Map<string, number> {
+  const bytes = new Map<string, number>();
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
+  for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+    const origin = pkg ?? (path.startsWith('functions/') ? path.split('/').slice(0, 2).join('/') : 'other');
+    bytes.set(origin, (bytes.get(origin) ?? 0) + input.bytesInOutput);
+  }
+  return bytes;
+}
+
+function bytesOverBaseline(fn: Metafile, baseline: Metafile): Record<string, number> {
+  const base = bytesByOrigin(baseline);
+  const over = [...bytesByOrigin(fn)]
+    .map(([origin, bytes]) => [origin, bytes - (base.get(origin) ?? 0)] as const)
+    .filter(([, bytes]) => bytes >= 1024)
+    .sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(over);
 }
 
 /** One fresh process: time from before `require` to after it, in ms. */
@@ -113,7 +143,7 @@ export async function measureColdStart(runs: number): Promise<ColdStartResult[]>
           `export const clients = [${sdk.map((p) => SDK_CLASSES[p]).join(', ')}];\n` +
           'export const handler = async () => clients.length;\n',
       );
-      await build({
+      const base = await build({
         ...OPTIONS,
         entryPoints: { [`${name}-baseline`]: baselineSource },
         outdir: out,
@@ -141,6 +171,7 @@ export async function measureColdStart(runs: number): Promise<ColdStartResult[]>
         ratio: Math.round((initMs / baselineInitMs) * 1000) / 1000,
         sdkPackages: sdk,
         hasEc2OrEksClient: sdk.includes('client-ec2') || sdk.includes('client-eks'),
+        bytesOverBaseline: bytesOverBaseline(fn.metafile, base.metafile),
       });
     }
     return results;
