@@ -289,7 +289,7 @@ export async function readSnapshotFile(path: string, options: { maxBytes?: numbe
     });
   }
   // Checked before reading: a huge file is refused without loading it into memory.
-  if (size < 0) {
+  if (size > maxBytes) {
     throw new SnapshotFileError(
       `${path}: snapshot file is ${formatBytes(size)}, above the ${formatBytes(maxBytes)} limit; scan fewer regions or clusters`,
     );
