@@ -5,6 +5,10 @@
 import { LocalStackUsageError, parseLocalStackArgs, USAGE } from './local/args.ts';
 import { startLocalStack } from './local/stack.ts';
 
+// As in the CLI: the SDK's multi-line "Node 20 support ends in 2027" notice would bury the
+// start-up lines; Node 20 is a supported runtime here. Setting the variable opts back in.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<number> {
   let options: ReturnType<typeof parseLocalStackArgs>;
   try {
