@@ -235,6 +235,7 @@ describe('packaged template', () => {
     // Unknown paths and wrong methods reach our handler (JSON 404/405), not API Gateway's own 404.
     const keys = routes.map(([, r]) => r.Properties.RouteKey);
     expect(keys).toContain('ANY /{proxy+}');
+    expect(keys).toContain('ANY /');
     for (const [id, route] of routes) {
       expect(['AWS_IAM', 'JWT'], id).toContain(route.Properties.AuthorizationType);
     }
