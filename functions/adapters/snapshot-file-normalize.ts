@@ -23,6 +23,8 @@
  * Nothing is invented: every value filled in is an AWS default or read from the document.
  */
 
+import { VPC_RESOURCE_LISTS } from '../core/snapshot.ts';
+
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -162,7 +164,7 @@ function normalizeVpcInventory(
     if (region) inventory.region = region;
   }
   if (isObject(inventory.vpc)) normalizeVpcRecord(inventory.vpc, vpcId);
-  const children = ['subnets', 'routeTables', 'securityGroups', 'vpcEndpoints', 'natGateways', 'instances'];
+  const children = VPC_RESOURCE_LISTS;
   for (const key of [...children, 'incomplete']) defaultList(inventory, key);
   for (const key of children) {
     for (const child of objects(inventory[key])) if (child.VpcId === undefined) child.VpcId = vpcId;

@@ -4,7 +4,14 @@
  * on definitions.
  */
 import { createRequire } from 'node:module';
-import type { ClusterInventory, Ec2Instance, Ec2Subnet, EksCluster, InventoryPart } from './snapshot.ts';
+import {
+  type ClusterInventory,
+  type Ec2Instance,
+  type Ec2Subnet,
+  type EksCluster,
+  type InventoryPart,
+  VPC_INVENTORY_PARTS,
+} from './snapshot.ts';
 import type { SubnetClass, VpcIndex } from './vpc-index.ts';
 
 export interface VpcCniSettings {
@@ -135,17 +142,7 @@ export function buildClusterContext(
   const clusterName = cluster.name;
   const incomplete = new Set<InventoryPart>(inventory.incomplete);
   if (vpc) for (const part of vpc.inventory.incomplete) incomplete.add(part);
-  else
-    for (const part of [
-      'vpc',
-      'subnets',
-      'routeTables',
-      'securityGroups',
-      'vpcEndpoints',
-      'natGateways',
-      'instances',
-    ] as const)
-      incomplete.add(part);
+  else for (const part of VPC_INVENTORY_PARTS) incomplete.add(part);
 
   const nodeInstances = vpc ? vpc.inventory.instances.filter((i) => isNodeInstanceOf(i, clusterName)) : [];
   const clusterSubnetIds = unique(config.subnetIds ?? []);

@@ -12,19 +12,26 @@ export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 /** Tags as a flat map (EKS returns this shape; EC2 tag lists are converted). */
 export type TagMap = Record<string, string>;
 
-/** Parts of the inventory a rule can depend on; a part that failed to load is "incomplete". */
-export const INVENTORY_PARTS = [
-  'cluster',
-  'nodegroups',
-  'fargateProfiles',
-  'vpcCni',
-  'vpc',
+/** The lists of a VPC's inventory, each loaded by its own (paginated) describe call. */
+export const VPC_RESOURCE_LISTS = [
   'subnets',
   'routeTables',
   'securityGroups',
   'vpcEndpoints',
   'natGateways',
   'instances',
+] as const;
+
+/** Parts of a VPC's inventory: the VPC itself and its resource lists. */
+export const VPC_INVENTORY_PARTS = ['vpc', ...VPC_RESOURCE_LISTS] as const;
+
+/** Parts of the inventory a rule can depend on; a part that failed to load is "incomplete". */
+export const INVENTORY_PARTS = [
+  'cluster',
+  'nodegroups',
+  'fargateProfiles',
+  'vpcCni',
+  ...VPC_INVENTORY_PARTS,
 ] as const;
 export type InventoryPart = (typeof INVENTORY_PARTS)[number];
 
