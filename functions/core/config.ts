@@ -11,7 +11,13 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
   allowedPublicCidrs: [],
   ipExhaustion: { highFreeBelow: 6, highPercentBelow: 5, mediumFreeBelow: 16, mediumPercentBelow: 15 },
   requiredVpcEndpoints: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'sts'],
-  networkPolicyEngineTagKeys: ['network-policy-engine'],
+  // The spellings teams use for "which engine enforces NetworkPolicy" (value e.g. calico).
+  networkPolicyEngineTagKeys: [
+    'network-policy-engine',
+    'network-policy',
+    'networkPolicyEngine',
+    'policy-engine',
+  ],
   podSecurityGroupUnsupportedFamilies: [
     't1',
     't2',

@@ -58,6 +58,18 @@ describe('cni-network-policy-disabled', () => {
     expect(runRule(rule, snapshot)).toEqual([]);
   });
 
+  it.each(['network-policy', 'networkPolicyEngine', 'policy-engine'])(
+    'does not fire when the default engine tag key %s names an engine',
+    (key) => {
+      expect(runRule(rule, withAddon({ state: 'absent' }, { [key]: 'cilium' }))).toEqual([]);
+    },
+  );
+
+  it.each(['none', 'False', 'disabled', 'off'])('fires when the engine tag says %s', (value) => {
+    const snapshot = withAddon({ state: 'absent' }, { 'network-policy-engine': value });
+    expect(runRule(rule, snapshot)).toHaveLength(1);
+  });
+
   it('fires when the engine tag is present but empty', () => {
     const snapshot = withAddon({ state: 'absent' }, { 'network-policy-engine': ' ' });
     expect(runRule(rule, snapshot)).toHaveLength(1);
