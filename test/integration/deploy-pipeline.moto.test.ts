@@ -34,9 +34,9 @@ import { createQueueScanSubmitter } from '../../functions/adapters/queue-scan-su
 import { createScanQueue } from '../../functions/adapters/scan-queue.ts';
 import { SnsNotifier } from '../../functions/adapters/sns-notifier.ts';
 import { FindingsQueries } from '../../functions/adapters/store/findings-queries.ts';
-import { handleApiRequest } from '../../functions/core/api/router.ts';
 import { DEFAULT_RULE_CONFIG } from '../../functions/core/config.ts';
 import { RULES } from '../../functions/core/rules/index.ts';
+import type { ScanQueuePort } from '../../functions/core/scan-request.ts';
 import { clusterIndexFromStore, handleChange } from '../../functions/handlers/on-change.ts';
 import {
   handleBatch,
@@ -49,6 +49,7 @@ import {
   setSweepDeps,
   handler as sweepHandler,
 } from '../../functions/handlers/sweep.ts';
+import { callApi } from '../fixtures/api-call.ts';
 import {
   buildSampleAccount,
   describeWithMoto,
@@ -112,6 +113,22 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
       }
     }
+  }
+
+  /** The scan queue as deployed (retries without delay: the test drains at once). */
+  const scanQueue = () => createScanQueue({ queueUrl: scanQueueUrl, client: sqs, retryDelayMs: 0 });
+
+  /** The sweep as deployed in this region, on the moto clients, the store and `queue`. */
+  function sweepDeps(queue: ScanQueuePort): SweepDeps {
+    return {
+      queue,
+      regions: [REGION],
+      ec2: clients.ec2(REGION),
+      eks: (r) => clients.eks(r),
+      logger,
+      now: () => new Date(),
+      scans: store,
+    };
   }
 
   function scanDeps(queueUrl: string, topicArn: string): ScanClusterDeps {
@@ -200,18 +217,7 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
 
   it('sweeps the region through the FIFO queue into stored findings and one alert', async () => {
     // Arrange / Act: the schedule fires, then the queue is drained by scan-cluster.
-    const sweep = await runSweep(
-      {
-        queue: createScanQueue({ queueUrl: scanQueueUrl, client: sqs, retryDelayMs: 0 }),
-        regions: [REGION],
-        ec2: clients.ec2(REGION),
-        eks: (r) => clients.eks(r),
-        logger,
-        now: () => new Date(),
-        scans: store,
-      },
-      MOTO_ACCOUNT_ID,
-    );
+    const sweep = await runSweep(sweepDeps(scanQueue()), MOTO_ACCOUNT_ID);
     const drained = await drainScans(topicArn);
     // Assert
     expect(sweep.clusters).toBeGreaterThanOrEqual(1);
@@ -252,7 +258,7 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
     // Act
     const result = await handleChange(
       {
-        queue: createScanQueue({ queueUrl: scanQueueUrl, client: sqs, retryDelayMs: 0 }),
+        queue: scanQueue(),
         resolver: createEc2ResourceResolver((r) => clients.ec2(r)),
         index: clusterIndexFromStore(store),
         logger,
@@ -318,17 +324,8 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
     // Arrange: the API as deployed, except that the asynchronous Lambda invoke of the sweep
     // is replaced by keeping its JSON payload (moto cannot run Lambda functions here).
     const payloads: unknown[] = [];
-    const queue = createScanQueue({ queueUrl: scanQueueUrl, client: sqs, retryDelayMs: 0 });
+    const queue = scanQueue();
     const client = createDocumentClient(dynalite.client);
-    const sweepDeps: SweepDeps = {
-      queue,
-      regions: [REGION],
-      ec2: clients.ec2(REGION),
-      eks: (r) => clients.eks(r),
-      logger,
-      now: () => new Date(),
-      scans: store,
-    };
     const api = {
       store: new FindingsQueries(store, client),
       scans: withClusterCount(
@@ -348,23 +345,12 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
       logger: { error: () => undefined },
     };
     const request = (method: string, path: string, body?: string) =>
-      handleApiRequest(
-        {
-          method,
-          path,
-          query: {},
-          ...(body !== undefined ? { body } : {}),
-          isBase64Encoded: false,
-          caller: { id: 'arn:aws:iam::123456789012:user/ops', accountId: MOTO_ACCOUNT_ID },
-          requestId: 'it',
-        },
-        api,
-      ).then((r) => ({ status: r.statusCode, body: JSON.parse(r.body) }));
+      callApi(api, method, path, body, { accountId: MOTO_ACCOUNT_ID, requestId: 'it' });
     // Act: the API answers, the sweep handles the invoke payload, scan-cluster drains the queue.
     const accepted = await request('POST', '/scans', JSON.stringify({ region: REGION }));
     const scanId = accepted.body.scanId as string;
     const beforeSweep = await request('GET', `/scans/${scanId}`);
-    setSweepDeps(sweepDeps);
+    setSweepDeps(sweepDeps(queue));
     const swept = await sweepHandler(payloads[0] as never);
     const drained = await drainScans(topicArn);
     const done = await request('GET', `/scans/${scanId}`);

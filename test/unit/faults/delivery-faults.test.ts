@@ -4,35 +4,31 @@
  * one cluster, duplicate and late SQS deliveries, poison messages.
  */
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../functions/adapters/dynalite-server.ts';
-import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type FindingsRepository, VersionConflictError } from '../../../functions/core/ports.ts';
-import { RULES } from '../../../functions/core/rules/index.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
 import { handleBatch, type ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import {
+  dynaliteForFile,
+  eventScanBody,
+  scanClusterDeps,
+  sqsRecord,
+} from '../../fixtures/scan-cluster-deps.ts';
 import { ACCOUNT, buildSnapshot, CLUSTER, REGION } from '../../fixtures/snapshot-builder.ts';
-import { type StoreWorld, silentLogger, storeWorld } from './world.ts';
+import { type StoreWorld, storeWorld } from './world.ts';
 
 const KEY = { accountId: ACCOUNT, region: REGION, clusterName: CLUSTER };
 const context = { functionName: 'scan-cluster', awsRequestId: 'req-1' } as Context;
 
-let dynalite: DynaliteServer;
+const dynalite = dynaliteForFile();
 let world: StoreWorld;
 /** What the collector sees, per call: the cluster's endpoint open or fixed, and when. */
 let observed: { open: boolean; at: string };
 /** Conflicts the store raised (proof that the concurrency tests really raced). */
 let conflicts: number;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
-
 beforeEach(async () => {
-  world = await storeWorld(dynalite, 'delivery-faults', () => new Date('2026-01-02T00:00:00.000Z'));
+  world = await storeWorld(dynalite(), 'delivery-faults', () => new Date('2026-01-02T00:00:00.000Z'));
   observed = { open: true, at: '2026-01-01T00:00:00.000Z' };
   conflicts = 0;
 });
@@ -83,53 +79,19 @@ function deps(options: { barrier?: number; collect?: () => Snapshot } = {}): Sca
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return {
+  return scanClusterDeps({
     service: { ...world.service, repository },
-    queue: { enqueue: async (requests) => ({ sent: requests.length, merged: 0, failed: [] }) },
     collect: async () => options.collect?.() ?? snapshot(observed.open, observed.at),
     listClusters: async () => [CLUSTER],
-    rules: RULES,
-    ruleConfig: DEFAULT_RULE_CONFIG,
-    notifyThreshold: 'MEDIUM',
-    logger: silentLogger(),
-  };
+  });
 }
 
-function record(messageId: string, body: unknown, group = `${ACCOUNT}:${REGION}:${CLUSTER}`): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1767225600000',
-      SenderId: 'AROA',
-      ApproximateFirstReceiveTimestamp: '1767225660000',
-      MessageGroupId: group,
-      MessageDeduplicationId: `dedup-${messageId}`,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:q.fifo`,
-    awsRegion: REGION,
-  };
-}
-
-const scanBody = (clusterName = CLUSTER) => ({
-  accountId: ACCOUNT,
-  region: REGION,
-  clusterName,
-  reason: 'event',
-  requestedAt: '2026-01-01T00:00:00.000Z',
-  attempt: 0,
-});
+const scanBody = (clusterName = CLUSTER) => eventScanBody({ clusterName });
 
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 async function deliver(id: string, d = deps()) {
-  return handleBatch(d, batch(record(id, scanBody())), context);
+  return handleBatch(d, batch(sqsRecord(id, scanBody())), context);
 }
 
 async function endpointFinding() {
@@ -252,11 +214,11 @@ describe('poison messages', () => {
   it('fails unparseable bodies and an unknown cluster as batch items; other clusters in the batch proceed', async () => {
     // Arrange
     const event = batch(
-      record('poison-json', '{not json', 'g-1'),
-      record('poison-null', 'null', 'g-2'),
-      record('poison-shape', { hello: 'world' }, 'g-3'),
-      record('poison-ghost', scanBody('ghost'), `${ACCOUNT}:${REGION}:ghost`),
-      record('good', scanBody()),
+      sqsRecord('poison-json', '{not json', 'g-1'),
+      sqsRecord('poison-null', 'null', 'g-2'),
+      sqsRecord('poison-shape', { hello: 'world' }, 'g-3'),
+      sqsRecord('poison-ghost', scanBody('ghost'), `${ACCOUNT}:${REGION}:ghost`),
+      sqsRecord('good', scanBody()),
     );
     // Act
     const response = await handleBatch(deps(), event, context);
@@ -279,7 +241,7 @@ describe('poison messages', () => {
     const outcomes: unknown[] = [];
     for (let receive = 1; receive <= 3; receive++) {
       outcomes.push(
-        await handleBatch(deps(), batch(record('ghost-1', scanBody('ghost'), 'g-ghost')), context).then(
+        await handleBatch(deps(), batch(sqsRecord('ghost-1', scanBody('ghost'), 'g-ghost')), context).then(
           (r) => r,
           (error: Error) => error.name,
         ),
@@ -297,7 +259,7 @@ describe('poison messages', () => {
     // Act
     const response = await handleBatch(
       deps({ collect: withoutCluster }),
-      batch(record('msg-gone', scanBody())),
+      batch(sqsRecord('msg-gone', scanBody())),
       context,
     );
     // Assert

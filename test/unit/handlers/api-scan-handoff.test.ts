@@ -7,29 +7,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
-import type { Context, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { withClusterCount } from '../../../functions/adapters/cluster-count-submitter.ts';
-import {
-  createFindingsTable,
-  type DynaliteServer,
-  startDynalite,
-} from '../../../functions/adapters/dynalite-server.ts';
-import {
-  createDocumentClient,
-  createFindingsStore,
-  type FindingsStore,
-} from '../../../functions/adapters/findings-store.ts';
+import type { FindingsStore } from '../../../functions/adapters/findings-store.ts';
 import { createQueueScanSubmitter } from '../../../functions/adapters/queue-scan-submitter.ts';
 import { FindingsQueries } from '../../../functions/adapters/store/findings-queries.ts';
-import { handleApiRequest } from '../../../functions/core/api/router.ts';
 import type { ApiDeps } from '../../../functions/core/api/routes.ts';
 import type { ApiScanRequest } from '../../../functions/core/api-scan-request.ts';
-import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
 import { RULES } from '../../../functions/core/rules/index.ts';
-import type { ClusterScanRequest, ScanQueuePort, ScanRequest } from '../../../functions/core/scan-request.ts';
-import { handleBatch, type ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import type { ScanQueuePort, ScanRequest } from '../../../functions/core/scan-request.ts';
+import type { ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
 import {
   parseSweepEvent,
   runApiScan,
@@ -38,21 +26,24 @@ import {
   setSweepDeps,
   handler as sweepHandler,
 } from '../../../functions/handlers/sweep.ts';
-import { ACCOUNT, buildSnapshot, REGION } from '../../fixtures/snapshot-builder.ts';
+import { callApi } from '../../fixtures/api-call.ts';
+import {
+  dynaliteForFile,
+  freshStore,
+  namedClusterSnapshot,
+  processClusterScan,
+  scanClusterDeps,
+  storeService,
+} from '../../fixtures/scan-cluster-deps.ts';
+import { ACCOUNT, REGION } from '../../fixtures/snapshot-builder.ts';
 
 const eks = mockClient(EKSClient);
 const NOW = new Date('2026-01-01T00:00:00.000Z');
-let dynalite: DynaliteServer;
+const dynalite = dynaliteForFile();
 let seq = 0;
 let ids = 0;
 
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-  setSweepDeps(undefined);
-});
+afterAll(() => setSweepDeps(undefined));
 beforeEach(() => eks.reset());
 
 interface World {
@@ -77,10 +68,7 @@ function recordingQueue(enqueued: ScanRequest[]): ScanQueuePort {
 
 /** `handOff` decides what the async invoke does: run the sweep now, or only record the payload. */
 async function world(handOff: 'run-sweep' | 'record' = 'run-sweep'): Promise<World> {
-  const tableName = `api-scan-handoff-${++seq}`;
-  await createFindingsTable(dynalite.client, tableName);
-  const client = createDocumentClient(dynalite.client);
-  const store = createFindingsStore({ tableName, client });
+  const { store, client } = await freshStore(dynalite(), `api-scan-handoff-${++seq}`);
   const enqueued: ScanRequest[] = [];
   const invoked: ApiScanRequest[] = [];
   const sweep: SweepDeps = {
@@ -116,72 +104,19 @@ async function world(handOff: 'run-sweep' | 'record' = 'run-sweep'): Promise<Wor
     maxSuppressionDays: 365,
     logger: { error: () => undefined },
   };
-  const worker: ScanClusterDeps = {
-    service: {
-      repository: store,
-      suppressions: store,
-      notifier: { publish: async () => undefined },
-      clock: { now: () => new Date('2026-01-01T00:02:00.000Z') },
-    },
-    queue: { enqueue: async (r) => ({ sent: r.length, merged: 0, failed: [] }) },
-    collect: async (_region, clusterName) =>
-      buildSnapshot(({ cluster }) => {
-        cluster.cluster.name = clusterName;
-        cluster.cluster.arn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${clusterName}`;
-      }),
+  const worker = scanClusterDeps({
+    service: storeService(store, { now: () => new Date('2026-01-01T00:02:00.000Z') }),
+    collect: async (_region, clusterName) => namedClusterSnapshot(clusterName),
     listClusters: async () => [],
-    rules: RULES,
-    ruleConfig: DEFAULT_RULE_CONFIG,
-    notifyThreshold: 'MEDIUM',
-    logger: new Logger({ logLevel: 'SILENT' }),
-  };
+  });
   return { store, api, sweep, worker, enqueued, invoked };
 }
 
-async function call(w: World, method: string, path: string, body?: string) {
-  const response = await handleApiRequest(
-    {
-      method,
-      path,
-      query: {},
-      ...(body !== undefined ? { body } : {}),
-      isBase64Encoded: false,
-      caller: { id: 'arn:aws:iam::123456789012:user/ops', accountId: ACCOUNT },
-      requestId: 'req',
-    },
-    w.api,
-  );
-  return { status: response.statusCode, body: JSON.parse(response.body) };
-}
-
-function sqsRecord(request: ClusterScanRequest, messageId: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body: JSON.stringify(request),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1767225600000',
-      SenderId: 'AROA',
-      ApproximateFirstReceiveTimestamp: '1767225660000',
-      MessageGroupId: `${request.accountId}:${request.region}:${request.clusterName}`,
-      MessageDeduplicationId: `dedup-${messageId}`,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:q.fifo`,
-    awsRegion: REGION,
-  };
-}
+const call = (w: World, method: string, path: string, body?: string) => callApi(w.api, method, path, body);
 
 async function work(w: World, request: ScanRequest, messageId: string) {
   if (request.kind !== 'cluster') throw new Error('an API scan enqueues cluster scans only');
-  const response = await handleBatch(w.worker, { Records: [sqsRecord(request, messageId)] }, {
-    functionName: 'scan-cluster',
-    awsRequestId: messageId,
-  } as Context);
+  const response = await processClusterScan(w.worker, request, messageId);
   expect(response.batchItemFailures).toEqual([]);
 }
 

@@ -4,40 +4,29 @@
  * cluster once even when its message is redelivered, and show progress on GET /scans/{id}.
  * Real API router, scan-cluster handler and findings store on an in-process dynalite.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withClusterCount } from '../../../functions/adapters/cluster-count-submitter.ts';
-import {
-  createFindingsTable,
-  type DynaliteServer,
-  startDynalite,
-} from '../../../functions/adapters/dynalite-server.ts';
-import {
-  createDocumentClient,
-  createFindingsStore,
-  type FindingsStore,
-} from '../../../functions/adapters/findings-store.ts';
+import type { FindingsStore } from '../../../functions/adapters/findings-store.ts';
 import { FindingsQueries } from '../../../functions/adapters/store/findings-queries.ts';
-import { handleApiRequest } from '../../../functions/core/api/router.ts';
 import type { ApiDeps } from '../../../functions/core/api/routes.ts';
-import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
 import { RULES } from '../../../functions/core/rules/index.ts';
 import type { ClusterScanRequest } from '../../../functions/core/scan-request.ts';
-import { handleBatch, type ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
-import { ACCOUNT, buildSnapshot, REGION } from '../../fixtures/snapshot-builder.ts';
+import type { ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import { callApi } from '../../fixtures/api-call.ts';
+import {
+  dynaliteForFile,
+  freshStore,
+  namedClusterSnapshot,
+  processClusterScan,
+  scanClusterDeps,
+  storeService,
+} from '../../fixtures/scan-cluster-deps.ts';
+import { REGION } from '../../fixtures/snapshot-builder.ts';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const CLUSTERS = ['alpha', 'beta', 'gamma'];
-let dynalite: DynaliteServer;
+const dynalite = dynaliteForFile();
 let tableSeq = 0;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
 
 interface World {
   store: FindingsStore;
@@ -47,10 +36,7 @@ interface World {
 }
 
 async function world(listed: string[]): Promise<World> {
-  const tableName = `multi-cluster-${++tableSeq}`;
-  await createFindingsTable(dynalite.client, tableName);
-  const client = createDocumentClient(dynalite.client);
-  const store = createFindingsStore({ tableName, client });
+  const { store, client } = await freshStore(dynalite(), `multi-cluster-${++tableSeq}`);
   const enqueued: ClusterScanRequest[] = [];
   // What the queue submitter does: one message per listed cluster, all with the API's scan id.
   const submitter = {
@@ -80,73 +66,22 @@ async function world(listed: string[]): Promise<World> {
     maxSuppressionDays: 365,
     logger: { error: () => undefined },
   };
-  const worker: ScanClusterDeps = {
-    service: {
-      repository: store,
-      suppressions: store,
-      notifier: { publish: async () => undefined },
-      clock: { now: () => new Date('2026-01-01T00:02:00.000Z') },
-    },
-    queue: { enqueue: async (r) => ({ sent: r.length, merged: 0, failed: [] }) },
+  const worker = scanClusterDeps({
+    service: storeService(store, { now: () => new Date('2026-01-01T00:02:00.000Z') }),
     // Each cluster: the fixture renamed, public endpoint open to the world (one HIGH finding at least).
     collect: async (_region, clusterName) =>
-      buildSnapshot(({ cluster }) => {
-        cluster.cluster.name = clusterName;
-        cluster.cluster.arn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${clusterName}`;
+      namedClusterSnapshot(clusterName, ({ cluster }) => {
         cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['0.0.0.0/0'];
       }),
     listClusters: async () => listed,
-    rules: RULES,
-    ruleConfig: DEFAULT_RULE_CONFIG,
-    notifyThreshold: 'MEDIUM',
-    logger: new Logger({ logLevel: 'SILENT' }),
-  };
+  });
   return { store, api, worker, enqueued };
 }
 
-async function call(w: World, method: string, path: string, body?: string) {
-  const response = await handleApiRequest(
-    {
-      method,
-      path,
-      query: {},
-      ...(body !== undefined ? { body } : {}),
-      isBase64Encoded: false,
-      caller: { id: 'arn:aws:iam::123456789012:user/ops', accountId: ACCOUNT },
-      requestId: 'req',
-    },
-    w.api,
-  );
-  return { status: response.statusCode, body: JSON.parse(response.body) };
-}
-
-function message(request: ClusterScanRequest, messageId: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body: JSON.stringify(request),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1767225600000',
-      SenderId: 'AROA',
-      ApproximateFirstReceiveTimestamp: '1767225660000',
-      MessageGroupId: `${request.accountId}:${request.region}:${request.clusterName}`,
-      MessageDeduplicationId: `dedup-${messageId}`,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:q.fifo`,
-    awsRegion: REGION,
-  };
-}
+const call = (w: World, method: string, path: string, body?: string) => callApi(w.api, method, path, body);
 
 async function work(w: World, request: ClusterScanRequest, messageId: string) {
-  const response = await handleBatch(w.worker, { Records: [message(request, messageId)] }, {
-    functionName: 'scan-cluster',
-    awsRequestId: messageId,
-  } as Context);
+  const response = await processClusterScan(w.worker, request, messageId);
   expect(response.batchItemFailures).toEqual([]);
 }
 

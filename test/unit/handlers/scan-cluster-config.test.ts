@@ -3,31 +3,24 @@
  * file (suppressions included); live entries suppress findings in the store like stored
  * suppressions do, expired ones are logged and never applied. Real store on dynalite.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFindingsTable,
-  type DynaliteServer,
-  startDynalite,
-} from '../../../functions/adapters/dynalite-server.ts';
-import { createDocumentClient, createFindingsStore } from '../../../functions/adapters/findings-store.ts';
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
 import type { AlertMessage } from '../../../functions/core/alert-message.ts';
-import { RULES } from '../../../functions/core/rules/index.ts';
 import { HandlerConfigError } from '../../../functions/handlers/env.ts';
 import { handleBatch, parseConfigEnv, scanSuppressions } from '../../../functions/handlers/scan-cluster.ts';
+import {
+  dynaliteForFile,
+  eventScanBody,
+  freshStore,
+  scanClusterDeps,
+  sqsRecord,
+  storeService,
+} from '../../fixtures/scan-cluster-deps.ts';
 import { ACCOUNT, buildSnapshot, CLUSTER, REGION } from '../../fixtures/snapshot-builder.ts';
 
 const NOW = new Date('2026-01-01T00:01:00.000Z');
-let dynalite: DynaliteServer;
+const dynalite = dynaliteForFile();
 let tableSeq = 0;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
 
 const ruleConfig = (expiresAt: string) =>
   JSON.stringify({
@@ -37,63 +30,27 @@ const ruleConfig = (expiresAt: string) =>
     ],
   });
 
-function record(messageId: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body: JSON.stringify({
-      accountId: ACCOUNT,
-      region: REGION,
-      clusterName: CLUSTER,
-      reason: 'event',
-      requestedAt: '2026-01-01T00:00:00.000Z',
-      attempt: 0,
-    }),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1767225600000',
-      SenderId: 'AROA',
-      ApproximateFirstReceiveTimestamp: '1767225660000',
-      MessageGroupId: `${ACCOUNT}:${REGION}:${CLUSTER}`,
-      MessageDeduplicationId: `dedup-${messageId}`,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:q.fifo`,
-    awsRegion: REGION,
-  };
-}
-
 /** Scans the open-endpoint fixture once with RULE_CONFIG as given; returns what was stored and alerted. */
 async function scanWith(rawConfig: string) {
-  const tableName = `scan-cluster-config-${++tableSeq}`;
-  await createFindingsTable(dynalite.client, tableName);
-  const store = createFindingsStore({ tableName, client: createDocumentClient(dynalite.client) });
+  const { store } = await freshStore(dynalite(), `scan-cluster-config-${++tableSeq}`);
   const alerts: AlertMessage[] = [];
   const warnings: string[] = [];
   const config = parseConfigEnv(rawConfig, NOW);
   const response = await handleBatch(
-    {
-      service: {
-        repository: store,
+    scanClusterDeps({
+      service: storeService(store, {
+        now: () => NOW,
+        publish: async (m) => void alerts.push(m),
         suppressions: scanSuppressions(store, config.suppressions, { warn: (m: string) => warnings.push(m) }),
-        notifier: { publish: async (m) => void alerts.push(m) },
-        clock: { now: () => NOW },
-      },
-      queue: { enqueue: async (r) => ({ sent: r.length, merged: 0, failed: [] }) },
+      }),
       collect: async () =>
         buildSnapshot(({ cluster }) => {
           cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['0.0.0.0/0'];
         }),
       listClusters: async () => [CLUSTER],
-      rules: RULES,
       ruleConfig: config.ruleConfig,
-      notifyThreshold: 'MEDIUM',
-      logger: new Logger({ logLevel: 'SILENT' }),
-    },
-    { Records: [record(`m-${tableSeq}`)] },
+    }),
+    { Records: [sqsRecord(`m-${tableSeq}`, eventScanBody())] },
     { functionName: 'scan-cluster', awsRequestId: 'req' } as Context,
   );
   const { findings } = await store.loadCluster({ accountId: ACCOUNT, region: REGION, clusterName: CLUSTER });

@@ -2,18 +2,10 @@
  * scan-cluster with the real scan service and findings store on an in-process dynalite;
  * the collector is replaced by fixture snapshots and SNS by a recording notifier.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DynaliteServer, startDynalite } from '../../../functions/adapters/dynalite-server.ts';
-import {
-  createDocumentClient,
-  createFindingsStore,
-  type FindingsStore,
-} from '../../../functions/adapters/findings-store.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FindingsStore } from '../../../functions/adapters/findings-store.ts';
 import type { AlertMessage } from '../../../functions/core/alert-message.ts';
-import { DEFAULT_RULE_CONFIG } from '../../../functions/core/config.ts';
-import { RULES } from '../../../functions/core/rules/index.ts';
 import type { ScanQueuePort, ScanRequest } from '../../../functions/core/scan-request.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
 import {
@@ -21,17 +13,18 @@ import {
   MAX_TRANSITIONAL_ATTEMPTS,
   type ScanClusterDeps,
 } from '../../../functions/handlers/scan-cluster.ts';
+import {
+  dynaliteForFile,
+  eventScanBody,
+  freshStore,
+  scanClusterDeps,
+  sqsRecord,
+  storeService,
+} from '../../fixtures/scan-cluster-deps.ts';
 import { ACCOUNT, buildSnapshot, CLUSTER, REGION } from '../../fixtures/snapshot-builder.ts';
 
-let dynalite: DynaliteServer;
+const dynalite = dynaliteForFile();
 let tableSeq = 0;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
 
 interface World {
   deps: ScanClusterDeps;
@@ -46,10 +39,7 @@ let world: World;
 
 beforeEach(async () => {
   // A table per test: the store's state never leaks between tests.
-  const { createFindingsTable } = await import('../../../functions/adapters/dynalite-server.ts');
-  const tableName = `scan-cluster-${++tableSeq}`;
-  await createFindingsTable(dynalite.client, tableName);
-  const store = createFindingsStore({ tableName, client: createDocumentClient(dynalite.client) });
+  const { store } = await freshStore(dynalite(), `scan-cluster-${++tableSeq}`);
   const alerts: AlertMessage[] = [];
   const requeued: ScanRequest[] = [];
   const queue: ScanQueuePort = {
@@ -69,53 +59,18 @@ beforeEach(async () => {
     }),
     deps: undefined as unknown as ScanClusterDeps,
   };
-  world.deps = {
-    service: {
-      repository: store,
-      suppressions: store,
-      notifier: { publish: async (m) => void alerts.push(m) },
-      clock: { now: () => new Date('2026-01-01T00:01:00.000Z') },
-    },
+  world.deps = scanClusterDeps({
+    service: storeService(store, {
+      now: () => new Date('2026-01-01T00:01:00.000Z'),
+      publish: async (m) => void alerts.push(m),
+    }),
     queue,
     collect: async () => structuredClone(world.snapshot),
     listClusters: async () => world.listed,
-    rules: RULES,
-    ruleConfig: DEFAULT_RULE_CONFIG,
-    notifyThreshold: 'MEDIUM',
-    logger: new Logger({ logLevel: 'SILENT' }),
-  };
+  });
 });
 
-function record(messageId: string, body: unknown, group = `${ACCOUNT}:${REGION}:${CLUSTER}`): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1767225600000',
-      SenderId: 'AROA',
-      ApproximateFirstReceiveTimestamp: '1767225660000',
-      MessageGroupId: group,
-      MessageDeduplicationId: `dedup-${messageId}`,
-      SequenceNumber: '1',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:q.fifo`,
-    awsRegion: REGION,
-  };
-}
-
-const scanBody = (attempt = 0) => ({
-  accountId: ACCOUNT,
-  region: REGION,
-  clusterName: CLUSTER,
-  reason: 'event',
-  requestedAt: '2026-01-01T00:00:00.000Z',
-  attempt,
-});
+const scanBody = (attempt = 0) => eventScanBody({ attempt });
 
 const context = { functionName: 'scan-cluster', awsRequestId: 'req-1' } as Context;
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
@@ -123,7 +78,7 @@ const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 describe('scan-cluster handler', () => {
   it('scans the cluster, stores its findings under the message id and alerts once', async () => {
     // Act
-    const response = await handleBatch(world.deps, batch(record('msg-1', scanBody())), context);
+    const response = await handleBatch(world.deps, batch(sqsRecord('msg-1', scanBody())), context);
     // Assert
     expect(response.batchItemFailures).toEqual([]);
     const { findings } = await world.store.loadCluster({
@@ -137,15 +92,15 @@ describe('scan-cluster handler', () => {
   });
 
   it('treats a redelivered message as the same scan: nothing applied or alerted twice', async () => {
-    await handleBatch(world.deps, batch(record('msg-1', scanBody())), context);
-    const response = await handleBatch(world.deps, batch(record('msg-1', scanBody())), context);
+    await handleBatch(world.deps, batch(sqsRecord('msg-1', scanBody())), context);
+    const response = await handleBatch(world.deps, batch(sqsRecord('msg-1', scanBody())), context);
     expect(response.batchItemFailures).toEqual([]);
     expect(world.alerts).toHaveLength(1);
   });
 
   it('re-enqueues a cluster that is still UPDATING instead of scanning it', async () => {
     world.snapshot.clusters[0]!.cluster.status = 'UPDATING';
-    const response = await handleBatch(world.deps, batch(record('msg-2', scanBody(0))), context);
+    const response = await handleBatch(world.deps, batch(sqsRecord('msg-2', scanBody(0))), context);
     expect(response.batchItemFailures).toEqual([]);
     expect(world.requeued).toEqual([
       expect.objectContaining({ clusterName: CLUSTER, attempt: 1, reason: 'cluster-updating' }),
@@ -160,7 +115,7 @@ describe('scan-cluster handler', () => {
 
   it('scans a changing cluster anyway once the re-enqueue budget is spent', async () => {
     world.snapshot.clusters[0]!.cluster.status = 'UPDATING';
-    await handleBatch(world.deps, batch(record('msg-3', scanBody(MAX_TRANSITIONAL_ATTEMPTS))), context);
+    await handleBatch(world.deps, batch(sqsRecord('msg-3', scanBody(MAX_TRANSITIONAL_ATTEMPTS))), context);
     expect(world.requeued).toEqual([]);
     expect(world.alerts).toHaveLength(1);
   });
@@ -168,7 +123,7 @@ describe('scan-cluster handler', () => {
   it('reports a malformed message as a batch item failure and still processes the others', async () => {
     const response = await handleBatch(
       world.deps,
-      batch(record('bad', '{"nope":true}', 'other-group'), record('good', scanBody())),
+      batch(sqsRecord('bad', '{"nope":true}', 'other-group'), sqsRecord('good', scanBody())),
       context,
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
@@ -176,7 +131,7 @@ describe('scan-cluster handler', () => {
   });
 
   it('resolves a stored cluster that the region sweep no longer lists', async () => {
-    await handleBatch(world.deps, batch(record('msg-1', scanBody())), context);
+    await handleBatch(world.deps, batch(sqsRecord('msg-1', scanBody())), context);
     world.listed = [];
     const sweep = {
       kind: 'region-sweep',
@@ -188,7 +143,7 @@ describe('scan-cluster handler', () => {
     };
     const response = await handleBatch(
       world.deps,
-      batch(record('sweep-1', sweep, `${ACCOUNT}:${REGION}:*sweep`)),
+      batch(sqsRecord('sweep-1', sweep, `${ACCOUNT}:${REGION}:*sweep`)),
       context,
     );
     expect(response.batchItemFailures).toEqual([]);
@@ -204,7 +159,7 @@ describe('scan-cluster handler', () => {
   });
 
   it('does not resolve a cluster created after the sweep listed the region', async () => {
-    await handleBatch(world.deps, batch(record('msg-1', scanBody())), context);
+    await handleBatch(world.deps, batch(sqsRecord('msg-1', scanBody())), context);
     // The sweep's listing predates the cluster; EKS lists it now.
     const sweep = {
       kind: 'region-sweep',
@@ -214,7 +169,7 @@ describe('scan-cluster handler', () => {
       reason: 'schedule',
       requestedAt: '2026-01-01T00:00:30.000Z',
     };
-    await handleBatch(world.deps, batch(record('sweep-2', sweep, `${ACCOUNT}:${REGION}:*sweep`)), context);
+    await handleBatch(world.deps, batch(sqsRecord('sweep-2', sweep, `${ACCOUNT}:${REGION}:*sweep`)), context);
     const { cluster } = await world.store.loadCluster({
       accountId: ACCOUNT,
       region: REGION,
