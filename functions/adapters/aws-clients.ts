@@ -6,7 +6,9 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { STSClient } from '@aws-sdk/client-sts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+// zod/mini (see core/zod-english.ts): this module is in the scan-cluster bundle.
+import '../core/zod-english.ts';
 import { AwsClientConfigError } from './errors.ts';
 
 /** Retries per call: enough to ride out EC2/EKS throttling bursts with adaptive backoff. */
@@ -49,8 +51,8 @@ export const EMULATOR_CREDENTIALS = {
 } as const satisfies AwsCredentialsOption;
 
 const optionsSchema = z.object({
-  endpointUrl: z.url({ protocol: /^https?$/ }).optional(),
-  maxAttempts: z.number().int().min(1).max(20).optional(),
+  endpointUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  maxAttempts: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(20))),
 });
 
 function validate(options: AwsClientOptions): void {

@@ -7,7 +7,9 @@
  * unusable credentials, bad options or an unreadable account id abort the collection.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+// zod/mini (see core/zod-english.ts): this module is in the scan-cluster bundle.
+import '../core/zod-english.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/snapshot.ts';
 import type { AwsClients } from './aws-clients.ts';
 import {
@@ -43,14 +45,13 @@ export interface CollectOptions {
 
 const optionsSchema = z.object({
   regions: z
-    .array(z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d+$/, 'must be an AWS region name such as eu-west-1'))
-    .min(1, 'at least one region is required'),
-  clusterNames: z.array(z.string().min(1, 'cluster names must not be empty')).optional(),
-  concurrency: z.number().int().min(1).max(64).optional(),
-  accountId: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
-    .optional(),
+    .array(
+      z.string().check(z.regex(/^[a-z]{2,4}(-[a-z]+)+-\d+$/, 'must be an AWS region name such as eu-west-1')),
+    )
+    .check(z.minLength(1, 'at least one region is required')),
+  clusterNames: z.optional(z.array(z.string().check(z.minLength(1, 'cluster names must not be empty')))),
+  concurrency: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(64))),
+  accountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))),
 });
 
 function validate(options: CollectOptions): void {

@@ -4,7 +4,8 @@
  * does not carry (cold start, least privilege). The sweep lists the clusters, enqueues one
  * scan per cluster under this scan id, and records how many on the scan record.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-english.ts';
 import { clusterScanRequestSchema } from './scan-request.ts';
 
 const { accountId, region, requestedAt } = clusterScanRequestSchema.shape;
@@ -13,9 +14,8 @@ const { accountId, region, requestedAt } = clusterScanRequestSchema.shape;
 export const apiScanRequestSchema = z.strictObject({
   kind: z.literal('api-scan'),
   /** The scan record the API created (tracked: it completes when every cluster is done). */
-  scanId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a scan id (letters, digits, dashes)'),
+  scanId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'a scan id (letters, digits, dashes)')),
   accountId,
-  // A function, not the method: `region` is a zod/mini schema (see scan-request.ts).
   region: z.optional(region),
   requestedAt,
 });

@@ -2,9 +2,12 @@
  * Rule configuration: defaults, the schema of the config file (JSON or YAML), and
  * validation that names the offending key.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodError } from 'zod/v4/core';
 import { type RuleConfig, SEVERITIES, type Severity } from './model.ts';
 import { configSuppressionSchema } from './suppression.ts';
+// zod/mini (see zod-english.ts): the config schema is in the scan-cluster bundle.
+import './zod-english.ts';
 
 export const DEFAULT_RULE_CONFIG: RuleConfig = {
   minPublicCidrPrefix: 16,
@@ -48,33 +51,31 @@ export const DEFAULT_RULE_CONFIG: RuleConfig = {
 };
 
 const severitySchema = z.enum(SEVERITIES);
-const percent = z.number().min(0).max(100);
-const count = z.number().int().min(0);
+const percent = z.number().check(z.minimum(0), z.maximum(100));
+const count = z.number().check(z.int(), z.minimum(0));
 
 /** Schema of the rule section of the config file; every key optional (defaults above). */
-export const ruleConfigFileSchema = z
-  .object({
-    minPublicCidrPrefix: z.number().int().min(0).max(32),
-    allowedPublicCidrs: z.array(z.string().min(1)),
-    ipExhaustion: z
-      .object({
-        highFreeBelow: count,
-        highPercentBelow: percent,
-        mediumFreeBelow: count,
-        mediumPercentBelow: percent,
-      })
-      .partial()
-      .strict(),
-    requiredVpcEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/, 'service names such as "ecr.api"')),
-    networkPolicyEngineTagKeys: z.array(z.string().min(1)),
-    podSecurityGroupUnsupportedFamilies: z.array(
-      z.string().regex(/^[a-z0-9*-]+$/, 'instance families such as "t3"'),
-    ),
-    disabledRules: z.array(z.string()),
-    severityOverrides: z.record(z.string(), severitySchema),
-  })
-  .partial()
-  .strict();
+export const ruleConfigFileSchema = z.strictObject({
+  minPublicCidrPrefix: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(32))),
+  allowedPublicCidrs: z.optional(z.array(z.string().check(z.minLength(1)))),
+  ipExhaustion: z.optional(
+    z.strictObject({
+      highFreeBelow: z.optional(count),
+      highPercentBelow: z.optional(percent),
+      mediumFreeBelow: z.optional(count),
+      mediumPercentBelow: z.optional(percent),
+    }),
+  ),
+  requiredVpcEndpoints: z.optional(
+    z.array(z.string().check(z.regex(/^[a-z0-9.-]+$/, 'service names such as "ecr.api"'))),
+  ),
+  networkPolicyEngineTagKeys: z.optional(z.array(z.string().check(z.minLength(1)))),
+  podSecurityGroupUnsupportedFamilies: z.optional(
+    z.array(z.string().check(z.regex(/^[a-z0-9*-]+$/, 'instance families such as "t3"'))),
+  ),
+  disabledRules: z.optional(z.array(z.string())),
+  severityOverrides: z.optional(z.record(z.string(), severitySchema)),
+});
 
 export type RuleConfigFile = z.infer<typeof ruleConfigFileSchema>;
 
@@ -93,7 +94,7 @@ export function mergeRuleConfig(
 }
 
 /** Formats the first zod issue as `key.path: message`, the one line a user needs. */
-export function describeZodError(error: z.ZodError): string {
+export function describeZodError(error: $ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
   const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
@@ -109,17 +110,14 @@ export function describeZodError(error: z.ZodError): string {
  * Schema of the whole config file (`--config`, JSON or YAML). Rule keys sit at the top
  * level; other sections (suppressions, alerting) extend this schema where they are defined.
  */
-export const configFileSchema = ruleConfigFileSchema
-  .extend({
-    /** Suppressions kept in git (see `suppression.ts`). */
-    suppressions: z.array(configSuppressionSchema),
-    /** Transitions below this severity are stored but not alerted. */
-    notifyThreshold: severitySchema,
-    /** Ceiling for suppression expiry, in days from now (API and config file alike). */
-    maxSuppressionDays: z.number().int().min(1).max(3650),
-  })
-  .partial()
-  .strict();
+export const configFileSchema = z.extend(ruleConfigFileSchema, {
+  /** Suppressions kept in git (see `suppression.ts`). */
+  suppressions: z.optional(z.array(configSuppressionSchema)),
+  /** Transitions below this severity are stored but not alerted. */
+  notifyThreshold: z.optional(severitySchema),
+  /** Ceiling for suppression expiry, in days from now (API and config file alike). */
+  maxSuppressionDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
+});
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
 /** Default notify threshold: MEDIUM and above are alerted. */

@@ -6,8 +6,11 @@
  * Pure: the clock (`now`) is always passed in.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import type { Finding } from './model.ts';
+// zod/mini (see zod-english.ts): these schemas are in the api and scan-cluster bundles.
+import './zod-english.ts';
 
 /** Default and hard ceiling for how far ahead a suppression may expire. */
 export const DEFAULT_MAX_SUPPRESSION_DAYS = 365;
@@ -45,24 +48,27 @@ export class SuppressionValidationError extends Error {
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const isoDateTime = z.iso.datetime({ offset: true });
 
 /**
  * An expiry given as an ISO date-time with offset (`2026-06-30T12:00:00Z`) or as a date
  * (`2026-06-30`, read as the END of that UTC day — "expires 30 June" means it still
  * covers 30 June). Normalised to a UTC ISO string.
  */
-const expiresAtSchema = z
-  .string()
-  .trim()
-  .refine((value) => DATE_ONLY.test(value) || z.iso.datetime({ offset: true }).safeParse(value).success, {
-    message: 'must be an ISO-8601 date-time with offset (e.g. 2026-06-30T00:00:00Z) or a date (2026-06-30)',
-  })
-  // JavaScript's Date rolls 2026-02-30 over to March 2; reject impossible dates instead.
-  .refine(isRealCalendarDate, { message: 'is not a real calendar date' })
-  .transform((value) => {
+const expiresAtSchema = z.pipe(
+  z.string().check(
+    z.trim(),
+    z.refine((value) => DATE_ONLY.test(value) || isoDateTime.safeParse(value).success, {
+      message: 'must be an ISO-8601 date-time with offset (e.g. 2026-06-30T00:00:00Z) or a date (2026-06-30)',
+    }),
+    // JavaScript's Date rolls 2026-02-30 over to March 2; reject impossible dates instead.
+    z.refine(isRealCalendarDate, { message: 'is not a real calendar date' }),
+  ),
+  z.transform((value: string) => {
     const instant = DATE_ONLY.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
     return instant.toISOString();
-  });
+  }),
+);
 
 function isRealCalendarDate(value: string): boolean {
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
@@ -72,46 +78,51 @@ function isRealCalendarDate(value: string): boolean {
 }
 
 /** Scope values: no whitespace; `*` is the only wildcard. */
-const scopeValue = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty (omit the key to match any value)')
-  .max(2048)
-  .regex(/^\S+$/, 'must not contain whitespace');
+const scopeValue = (...checks: z.core.$ZodCheck<string>[]) =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty (omit the key to match any value)'),
+      z.maxLength(2048),
+      z.regex(/^\S+$/, 'must not contain whitespace'),
+      ...checks,
+    );
 
 const suppressionFields = {
   ruleId: z
     .string()
-    .trim()
-    .min(1, 'is required (a rule id such as "sg-open-ingress", or "*")')
-    .regex(/^[a-z0-9*-]+$/, 'must be a rule id such as "sg-open-ingress", a "*" glob, or "*"'),
-  accountId: scopeValue.regex(/^[0-9*]+$/, 'must be a 12-digit account id or a "*" glob').optional(),
-  region: scopeValue.regex(/^[a-z0-9*-]+$/, 'must be a region such as "eu-west-1" or a "*" glob').optional(),
-  clusterName: scopeValue.optional(),
-  resourceId: scopeValue.optional(),
+    .check(
+      z.trim(),
+      z.minLength(1, 'is required (a rule id such as "sg-open-ingress", or "*")'),
+      z.regex(/^[a-z0-9*-]+$/, 'must be a rule id such as "sg-open-ingress", a "*" glob, or "*"'),
+    ),
+  accountId: z.optional(scopeValue(z.regex(/^[0-9*]+$/, 'must be a 12-digit account id or a "*" glob'))),
+  region: z.optional(
+    scopeValue(z.regex(/^[a-z0-9*-]+$/, 'must be a region such as "eu-west-1" or a "*" glob')),
+  ),
+  clusterName: z.optional(scopeValue()),
+  resourceId: z.optional(scopeValue()),
   reason: z
     .string({ error: 'is required: say why this finding is accepted' })
-    .trim()
-    .min(1, 'is required: say why this finding is accepted')
-    .max(1000),
+    .check(z.trim(), z.minLength(1, 'is required: say why this finding is accepted'), z.maxLength(1000)),
   expiresAt: expiresAtSchema,
 };
 
 /** Body of `POST /suppressions`. Unknown keys are rejected so typos (`expiry`) are not silently ignored. */
-export const suppressionRequestSchema = z.object(suppressionFields).strict();
+export const suppressionRequestSchema = z.strictObject(suppressionFields);
 export type SuppressionRequest = z.infer<typeof suppressionRequestSchema>;
 
 /**
  * One entry of the `suppressions:` list in the config file (suppressions kept in git).
  * An optional `id` keeps the identity stable when an entry is edited.
  */
-export const configSuppressionSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_", "-" (max 64)'),
-    ...suppressionFields,
-  })
-  .partial({ id: true })
-  .strict();
+export const configSuppressionSchema = z.strictObject({
+  id: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_", "-" (max 64)')),
+  ),
+  ...suppressionFields,
+});
 export type ConfigSuppression = z.infer<typeof configSuppressionSchema>;
 
 export interface CreateSuppressionOptions {
@@ -275,8 +286,8 @@ function checkRuleId(ruleId: string, known: readonly string[] | undefined, field
   );
 }
 
-function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
-  const result = schema.safeParse(input);
+function parseOrThrow<T>(schema: $ZodType<T>, input: unknown, prefix: string): T {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = [prefix, ...(issue?.path ?? []).map(String)].filter((part) => part !== '').join('.');

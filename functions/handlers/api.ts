@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { withClusterCount } from '../adapters/cluster-count-submitter.ts';
 import { createFindingsStore, defaultDocumentClient } from '../adapters/findings-store.ts';
 import { createLogger } from '../adapters/logger.ts';
@@ -69,14 +69,19 @@ function defaultDeps(): ApiDeps {
       /** The sweep lists the clusters of `POST /scans` of a region or of everything. */
       SWEEP_FUNCTION_NAME: z
         .string()
-        .regex(
-          /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/,
-          'must be the sweep function name or ARN',
+        .check(
+          z.regex(
+            /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/,
+            'must be the sweep function name or ARN',
+          ),
         ),
-      RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
-      MAX_SUPPRESSION_DAYS: z.coerce.number().int().min(1).max(DEFAULT_MAX_SUPPRESSION_DAYS).optional(),
+      // zod/mini functions (see core/zod-english.ts): the api bundle carries no classic zod.
+      RETENTION_DAYS: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650))),
+      MAX_SUPPRESSION_DAYS: z.optional(
+        z.coerce.number().check(z.int(), z.minimum(1), z.maximum(DEFAULT_MAX_SUPPRESSION_DAYS)),
+      ),
       /** HMAC key of page cursors; without it the table name is used (cursors stay strictly validated). */
-      CURSOR_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+      CURSOR_SECRET: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
     },
     process.env,
   );

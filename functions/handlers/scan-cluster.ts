@@ -12,7 +12,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createAwsClients } from '../adapters/aws-clients.ts';
 import { createFindingsStore } from '../adapters/findings-store.ts';
 import { collectInventory } from '../adapters/inventory-collector.ts';
@@ -217,7 +217,7 @@ export interface LambdaConfig {
 }
 
 /** The config file's schema minus `notifyThreshold`, which has its own parameter (NOTIFY_THRESHOLD). */
-const lambdaConfigSchema = configFileSchema.omit({ notifyThreshold: true });
+const lambdaConfigSchema = z.omit(configFileSchema, { notifyThreshold: true });
 
 function configError(message: string, cause?: unknown): HandlerConfigError {
   return new HandlerConfigError(`environment variable RULE_CONFIG is invalid: ${message}`, { cause });
@@ -276,8 +276,8 @@ function defaultDeps(): ScanClusterDeps {
       TABLE_NAME: envSchemas.tableName,
       TOPIC_ARN: envSchemas.topicArn,
       NOTIFY_THRESHOLD: z._default(envSchemas.severity, 'MEDIUM'),
-      RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-      RULE_CONFIG: z.string().optional(),
+      RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)), 90),
+      RULE_CONFIG: z.optional(z.string()),
     },
     process.env,
   );

@@ -13,7 +13,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodError } from 'zod/v4/core';
 import { describeAwsError } from '../adapters/errors.ts';
 import { createFindingsStore } from '../adapters/findings-store.ts';
 import { createLogger } from '../adapters/logger.ts';
@@ -54,8 +55,8 @@ export class SweepEventError extends Error {
 /** What the sweep reads of an EventBridge scheduled event. */
 const scheduledEventSchema = z.looseObject({
   'detail-type': z.literal('Scheduled Event'),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-  id: z.string().min(1),
+  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
+  id: z.string().check(z.minLength(1)),
 });
 
 /** The sweep's validated input. */
@@ -80,7 +81,7 @@ export function parseSweepEvent(event: unknown): SweepEvent {
   throw invalid('scheduled event', parsed.error);
 }
 
-function invalid(what: string, error: z.ZodError): SweepEventError {
+function invalid(what: string, error: $ZodError): SweepEventError {
   const issue = error.issues[0];
   const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
   return new SweepEventError(`invalid ${what}: ${path}: ${issue?.message ?? 'invalid'}`, { cause: error });

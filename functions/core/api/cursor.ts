@@ -6,20 +6,19 @@
  * rejected with {@link InvalidCursorError} (a 400), never passed to the database.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+// zod/mini (see ../zod-english.ts); cursor errors carry no zod message, so no locale import.
 
 /** Longest cursor accepted; real ones are ~150 characters. */
 export const MAX_CURSOR_LENGTH = 1024;
 
-const payloadSchema = z
-  .object({
-    v: z.literal(1),
-    /** Fingerprint of the query (route + filters) the cursor continues. */
-    q: z.string().regex(/^[0-9a-f]{16}$/),
-    /** Sort key of the last item of the previous page. */
-    k: z.string().min(1).max(512),
-  })
-  .strict();
+const payloadSchema = z.strictObject({
+  v: z.literal(1),
+  /** Fingerprint of the query (route + filters) the cursor continues. */
+  q: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
+  /** Sort key of the last item of the previous page. */
+  k: z.string().check(z.minLength(1), z.maxLength(512)),
+});
 
 /** The position a cursor carries. */
 export interface CursorPosition {

@@ -2,18 +2,18 @@
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas with
  * `z.toJSONSchema`, so the document describes exactly what the router validates.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Route } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
 
 /** Query or path parameters of an object schema, one OpenAPI parameter per key. */
-function parameters(schema: z.ZodType | undefined, location: 'query' | 'path'): JsonSchema[] {
+function parameters(schema: z.ZodMiniType | undefined, location: 'query' | 'path'): JsonSchema[] {
   if (!schema) return [];
   const json = jsonSchema(schema, 'input');
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;

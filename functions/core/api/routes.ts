@@ -2,7 +2,7 @@
  * The route table: every route with its input schemas, its documented answers and its
  * implementation. `router.ts` dispatches on it and `openapi.ts` documents it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
 import type { RuleDefinition } from '../model.ts';
 import { type ClusterRecord, emptyCounts, type ScanSummary } from '../ports.ts';
@@ -74,13 +74,13 @@ export interface Route<Q = unknown, P = unknown, B = unknown> {
   path: string;
   operationId: string;
   summary: string;
-  query: z.ZodType<Q>;
-  params?: z.ZodType<P>;
+  query: z.ZodMiniType<Q>;
+  params?: z.ZodMiniType<P>;
   /** Present for routes that take a JSON body. */
-  body?: z.ZodType<B>;
+  body?: z.ZodMiniType<B>;
   /** Whether an empty body means `{}` (instead of a 400). */
   emptyBodyIsObject?: boolean;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
   handle(context: RouteContext<Q, P, B>): Promise<RouteResult>;
 }
 

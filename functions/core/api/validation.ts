@@ -1,7 +1,7 @@
 /**
  * Turns a zod failure into a one-line 400 that names the field and says what to fix.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { BadRequestError } from './errors.ts';
 
 export type InputPart = 'query' | 'path' | 'body';
@@ -10,7 +10,7 @@ export type InputPart = 'query' | 'path' | 'body';
  * Parses `input` with `schema`.
  * @throws {BadRequestError} `<field>: <what is wrong>` for the first issue.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, part: InputPart): z.infer<S> {
+export function parseInput<S extends z.ZodMiniType>(schema: S, input: unknown, part: InputPart): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -34,7 +34,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, part:
   throw new BadRequestError(`${field}: ${message}`, { cause: result.error });
 }
 
-function allowedKeys(schema: z.ZodType): string | undefined {
+function allowedKeys(schema: z.ZodMiniType): string | undefined {
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
   if (!shape) return undefined;
   const keys = Object.keys(shape);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 // Only zod/mini modules are imported here: classic zod would configure English messages
 // itself and hide a missing core/zod-english.ts import.
+import { listFindingsQuerySchema, scanRequestBodySchema } from '../../../functions/core/api/schemas.ts';
+import { parseInput } from '../../../functions/core/api/validation.ts';
 import { cloudTrailEventSchema } from '../../../functions/core/cloudtrail-event.ts';
+import { configFileSchema, describeZodError } from '../../../functions/core/config.ts';
 import { parseScanRequest } from '../../../functions/core/scan-request.ts';
 
 describe('zod/mini schemas keep zod English messages', () => {
@@ -38,5 +41,26 @@ describe('zod/mini schemas keep zod English messages', () => {
       ok: false,
       error: 'invalid scan message: attempt: Too small: expected number to be >=0',
     });
+  });
+
+  it('names the expected type of an API body field in the 400 message', () => {
+    expect(() => parseInput(scanRequestBodySchema, { region: 5 }, 'body')).toThrow(
+      'region: Invalid input: expected string, received number',
+    );
+  });
+
+  it('keeps the API custom message of a bad page size', () => {
+    expect(() => parseInput(listFindingsQuerySchema, { limit: '0' }, 'query')).toThrow(
+      'limit: must be a whole number from 1 to 500',
+    );
+  });
+
+  it('names the config key and the bound it breaks', () => {
+    const result = configFileSchema.safeParse({ ipExhaustion: { highPercentBelow: 101 } });
+
+    expect(result.success).toBe(false);
+    expect(result.error && describeZodError(result.error)).toBe(
+      'ipExhaustion.highPercentBelow: Too big: expected number to be <=100',
+    );
   });
 });
