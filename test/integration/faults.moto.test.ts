@@ -20,6 +20,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+// The bench's seeded PRNG (mulberry32, determinism tested there): a failing run replays the same faults.
+import { createRandom } from '../../bench/generator.ts';
 import {
   type AwsClientOptions,
   createAwsClients,
@@ -40,18 +42,6 @@ import { buildSampleAccount, createCluster, describeWithMoto, motoClients, uniqu
 const REGION = 'ap-northeast-2';
 const QUEUE_REGION = 'ap-south-1';
 const NOW = new Date('2026-04-02T09:00:00.000Z');
-
-/** mulberry32: a small seeded generator, so a failing run replays the same faults. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Handler = NonNullable<AwsClientOptions['requestHandler']>;
 interface WireRequest {
@@ -154,7 +144,7 @@ describeWithMoto('faults on the wire (moto)', (endpoint) => {
   }, 120_000);
 
   async function collectThrottled(seed: number, maxAttempts: number, accountId?: string) {
-    const { handler, stats } = throttlingHandler(defaultHandler(), seeded(seed), 0.3);
+    const { handler, stats } = throttlingHandler(defaultHandler(), createRandom(seed), 0.3);
     const clients = createAwsClients({
       endpointUrl: endpoint,
       credentials: EMULATOR_CREDENTIALS,
