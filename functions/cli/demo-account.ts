@@ -196,6 +196,8 @@ const platformVpc: VpcInventory = {
       ...clusterTag('payments-prod', 'owned'),
     },
   })),
+  networkAcls: [],
+  flowLogs: [],
   incomplete: [],
 };
 
@@ -413,6 +415,8 @@ const analyticsVpc: VpcInventory = {
       Tags: { 'eks:cluster-name': 'data-pipeline', 'eks:nodegroup-name': 'pipeline-r6i' },
     },
   ],
+  networkAcls: [],
+  flowLogs: [],
   incomplete: [],
 };
 
@@ -518,6 +522,8 @@ const euMainVpc: VpcInventory = {
     },
   ],
   instances: [],
+  networkAcls: [],
+  flowLogs: [],
   incomplete: [],
 };
 

@@ -98,3 +98,72 @@ export function isWorldCidr(text: string): boolean {
 export function ipv4BlockSize(prefix: number): number {
   return 2 ** (32 - prefix);
 }
+
+/** First and last address of a CIDR, as integers. */
+export function cidrBounds(cidr: Cidr): { first: bigint; last: bigint } {
+  const bits = cidr.version === 4 ? 32 : 128;
+  const size = 1n << BigInt(bits - cidr.prefix);
+  return { first: cidr.network, last: cidr.network + size - 1n };
+}
+
+/** Whether two CIDRs share at least one address (false across IP versions). */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  if (a.version !== b.version) return false;
+  const x = cidrBounds(a);
+  const y = cidrBounds(b);
+  return x.first <= y.last && y.first <= x.last;
+}
+
+/** String convenience over {@link cidrsOverlap}; false when either side is malformed. */
+export function cidrTextsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  return x !== undefined && y !== undefined && cidrsOverlap(x, y);
+}
+
+/** Whether the union of `cidrs` (one IP version) is the whole address space of `version`. */
+function unionIsWholeSpace(cidrs: readonly Cidr[], version: 4 | 6): boolean {
+  const last = (1n << BigInt(version === 4 ? 32 : 128)) - 1n;
+  const intervals = cidrs
+    .filter((c) => c.version === version)
+    .map(cidrBounds)
+    .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  let next = 0n; // first address not yet covered
+  for (const interval of intervals) {
+    if (interval.first > next) return false;
+    if (interval.last + 1n > next) next = interval.last + 1n;
+    if (next > last) return true;
+  }
+  return next > last;
+}
+
+/**
+ * RULES.md "world": the CIDRs of one list whose union is the whole IPv4 or the whole
+ * IPv6 space (a single `0.0.0.0/0` included). Returns every CIDR text of the covering
+ * version(s) — the evidence names them all — or an empty list when the list is not world.
+ */
+export function worldSet(texts: readonly string[]): string[] {
+  const parsed = texts.flatMap((text) => {
+    const cidr = parseCidr(text);
+    return cidr ? [{ text, cidr }] : [];
+  });
+  const result: string[] = [];
+  for (const version of [4, 6] as const) {
+    const ofVersion = parsed.filter((p) => p.cidr.version === version);
+    if (ofVersion.length > 0 && unionIsWholeSpace(ofVersion.map((p) => p.cidr), version)) {
+      result.push(...ofVersion.map((p) => p.text));
+    }
+  }
+  return [...new Set(result)];
+}
+
+const PRIVATE_IPV4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'].map(
+  (text) => parseCidr(text) as Cidr,
+);
+const PRIVATE_IPV6 = ['fc00::/7', 'fe80::/10', '::1/128'].map((text) => parseCidr(text) as Cidr);
+
+/** RULES.md "public CIDR": not inside a private, shared, loopback or link-local block. */
+export function isPublicCidr(cidr: Cidr): boolean {
+  const blocks = cidr.version === 4 ? PRIVATE_IPV4 : PRIVATE_IPV6;
+  return !blocks.some((block) => cidrContains(block, cidr));
+}

@@ -44,8 +44,24 @@ export interface ClusterContext {
   nodeSecurityGroupIds: string[];
   /** How the node SGs were determined. */
   nodeSecurityGroupSource: 'instances' | 'cluster-security-group-fallback' | 'remote-access-only' | 'none';
-  /** Parsed vpc-cni settings; undefined when the add-on state is unknown or unparseable. */
+  /** Parsed vpc-cni settings; undefined when they are unknown (RULES.md "vpc-cni settings"). */
   vpcCni?: VpcCniSettings;
+  /** Why the vpc-cni settings are unknown, when they are. */
+  vpcCniUnknownReason?: string;
+  /** Subnets of the managed node groups only. */
+  managedNodegroupSubnetIds: string[];
+  /** Subnets tagged `karpenter.sh/discovery=<cluster>` (where Karpenter will launch nodes). */
+  karpenterSubnetIds: string[];
+  /** `computeConfig.enabled` is true. */
+  isAutoMode: boolean;
+  /** `kubernetesNetworkConfig.ipFamily` is `ipv6`. */
+  isIpv6: boolean;
+  /** `remoteNetworkConfig.remoteNodeNetworks` is non-empty. */
+  isHybrid: boolean;
+  /** CIDRs of `remoteNodeNetworks` (hybrid clusters). */
+  remoteNodeCidrs: string[];
+  /** CIDRs of `remotePodNetworks` (hybrid clusters). */
+  remotePodCidrs: string[];
   /** Inventory parts that could not be read completely for this cluster. */
   incomplete: ReadonlySet<InventoryPart>;
   /** Public endpoint access with the AWS default applied (true). */
@@ -62,14 +78,45 @@ function unique(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
-/** True when an instance is a node of the cluster (RULES.md "node subnets"). */
+/** Tag of managed node group instances naming their group. */
+export const NODEGROUP_NAME_TAG = 'eks:nodegroup-name';
+/** Tag of EKS Auto Mode instances naming their node pool. */
+export const AUTO_MODE_NODE_POOL_TAG = 'eks:kubernetes-node-pool-name';
+/** Tag key of subnets where Karpenter launches nodes (value: the cluster name). */
+export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
+
+/** True when an instance is a node of the cluster (RULES.md "node instances"). */
 export function isNodeInstanceOf(instance: Ec2Instance, clusterName: string): boolean {
   const state = instance.State?.toLowerCase();
   if (state !== undefined && state !== 'running' && state !== 'pending') return false;
   return (
     instance.Tags['eks:cluster-name'] === clusterName ||
+    instance.Tags['eks:eks-cluster-name'] === clusterName ||
     instance.Tags[`kubernetes.io/cluster/${clusterName}`] === 'owned'
   );
+}
+
+/** Whether a node instance belongs to an EKS Auto Mode node pool. */
+export function isAutoModeInstance(instance: Ec2Instance): boolean {
+  return Object.hasOwn(instance.Tags, AUTO_MODE_NODE_POOL_TAG);
+}
+
+/** The managed node group of a node instance (tag `eks:nodegroup-name`), when it has one. */
+export function managedNodegroupOf(instance: Ec2Instance): string | undefined {
+  const name = instance.Tags[NODEGROUP_NAME_TAG];
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/** Kubernetes version compared numerically (`1.9` < `1.19` < `1.30`); negative when `a` is older. */
+export function compareKubernetesVersions(a: string, b: string): number {
+  const pa = a.split('.').map((part) => Number.parseInt(part, 10));
+  const pb = b.split('.').map((part) => Number.parseInt(part, 10));
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = Number.isFinite(pa[i]) ? (pa[i] as number) : 0;
+    const y = Number.isFinite(pb[i]) ? (pb[i] as number) : 0;
+    if (x !== y) return x - y;
+  }
+  return 0;
 }
 
 type YamlParse = typeof import('yaml')['parse'];
@@ -146,9 +193,14 @@ export function buildClusterContext(
 
   const nodeInstances = vpc ? vpc.inventory.instances.filter((i) => isNodeInstanceOf(i, clusterName)) : [];
   const clusterSubnetIds = unique(config.subnetIds ?? []);
+  const managedNodegroupSubnetIds = unique(inventory.nodegroups.flatMap((ng) => ng.subnets ?? []));
+  const karpenterSubnetIds = vpc
+    ? vpc.inventory.subnets.filter((s) => s.Tags[KARPENTER_DISCOVERY_TAG] === clusterName).map((s) => s.SubnetId)
+    : [];
   const nodeSubnetIds = unique([
-    ...inventory.nodegroups.flatMap((ng) => ng.subnets ?? []),
+    ...managedNodegroupSubnetIds,
     ...nodeInstances.flatMap((i) => (i.SubnetId ? [i.SubnetId] : [])),
+    ...karpenterSubnetIds,
   ]);
   const fargateSubnetIds = unique(inventory.fargateProfiles.flatMap((fp) => fp.subnets ?? []));
   const relatedSubnetIds = unique([...clusterSubnetIds, ...nodeSubnetIds, ...fargateSubnetIds]);
@@ -181,13 +233,30 @@ export function buildClusterContext(
     nodeSecurityGroupSource = 'none';
   }
 
+  const isAutoMode = cluster.computeConfig?.enabled === true;
+  const isIpv6 = cluster.kubernetesNetworkConfig?.ipFamily?.toLowerCase() === 'ipv6';
+  const remoteNodeCidrs = unique(
+    (cluster.remoteNetworkConfig?.remoteNodeNetworks ?? []).flatMap((network) => network.cidrs ?? []),
+  );
+  const remotePodCidrs = unique(
+    (cluster.remoteNetworkConfig?.remotePodNetworks ?? []).flatMap((network) => network.cidrs ?? []),
+  );
+  const isHybrid = (cluster.remoteNetworkConfig?.remoteNodeNetworks ?? []).length > 0;
+
   let vpcCni: VpcCniSettings | undefined;
-  if (inventory.vpcCni.state === 'absent') vpcCni = { env: {} };
-  else if (inventory.vpcCni.state === 'installed') {
+  let vpcCniUnknownReason: string | undefined;
+  if (isAutoMode) {
+    vpcCniUnknownReason = 'EKS Auto Mode cluster: its CNI is built into the nodes, so vpc-cni settings cannot be seen';
+  } else if (inventory.vpcCni.state === 'absent') {
+    vpcCniUnknownReason =
+      'no vpc-cni EKS add-on (a self-managed or another CNI): its settings cannot be seen';
+  } else if (inventory.vpcCni.state === 'unknown') {
+    vpcCniUnknownReason = `the vpc-cni add-on could not be read: ${inventory.vpcCni.error}`;
+  } else {
     try {
       vpcCni = parseVpcCniConfiguration(inventory.vpcCni.configurationValues);
-    } catch {
-      vpcCni = undefined;
+    } catch (error) {
+      vpcCniUnknownReason = `the vpc-cni configurationValues cannot be parsed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   if (vpcCni === undefined) incomplete.add('vpcCni');
@@ -218,6 +287,14 @@ export function buildClusterContext(
     nodeSecurityGroupIds,
     nodeSecurityGroupSource,
     vpcCni,
+    ...(vpcCniUnknownReason !== undefined ? { vpcCniUnknownReason } : {}),
+    managedNodegroupSubnetIds,
+    karpenterSubnetIds,
+    isAutoMode,
+    isIpv6,
+    isHybrid,
+    remoteNodeCidrs,
+    remotePodCidrs,
     incomplete,
     endpointPublicAccess,
     endpointPrivateAccess,

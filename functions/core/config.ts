@@ -11,7 +11,9 @@ import './zod-english.ts';
 
 export const DEFAULT_RULE_CONFIG: RuleConfig = {
   minPublicCidrPrefix: 16,
+  minPublicIpv6Prefix: 32,
   allowedPublicCidrs: [],
+  ephemeralPorts: { from: 32768, to: 60999 },
   ipExhaustion: { highFreeBelow: 6, highPercentBelow: 5, mediumFreeBelow: 16, mediumPercentBelow: 15 },
   requiredVpcEndpoints: ['ec2', 'ecr.api', 'ecr.dkr', 's3', 'sts'],
   // The spellings teams use for "which engine enforces NetworkPolicy" (value e.g. calico).
@@ -57,7 +59,16 @@ const count = z.number().check(z.int(), z.minimum(0));
 /** Schema of the rule section of the config file; every key optional (defaults above). */
 export const ruleConfigFileSchema = z.strictObject({
   minPublicCidrPrefix: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(32))),
+  minPublicIpv6Prefix: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(128))),
   allowedPublicCidrs: z.optional(z.array(z.string().check(z.minLength(1)))),
+  ephemeralPorts: z.optional(
+    z
+      .strictObject({
+        from: z.number().check(z.int(), z.minimum(0), z.maximum(65535)),
+        to: z.number().check(z.int(), z.minimum(0), z.maximum(65535)),
+      })
+      .check(z.refine((range) => range.from <= range.to, 'from must not exceed to')),
+  ),
   ipExhaustion: z.optional(
     z.strictObject({
       highFreeBelow: z.optional(count),

@@ -4,16 +4,26 @@
  */
 import { buildClusterContext, type ClusterContext } from './cluster-context.ts';
 import { findingId } from './finding-id.ts';
-import type { Finding, RuleConfig, RuleDefinition } from './model.ts';
+import { type Finding, isNotJudged, type RuleConfig, type RuleDefinition, type RuleHit } from './model.ts';
+import { renderTemplate } from './remediation.ts';
 import type { InventoryPart, Snapshot } from './snapshot.ts';
 import { buildVpcIndex, type VpcIndex } from './vpc-index.ts';
 
 export interface RuleSkip {
   ruleId: string;
-  /** Why the rule did not run: disabled, or the inventory parts it needs were incomplete. */
-  reason: 'disabled' | 'incomplete-inventory' | 'rule-error';
+  /**
+   * Why the rule gave no verdict: disabled by configuration, the inventory parts it needs
+   * were incomplete, it threw, or it said it cannot judge the cluster (`message` says why).
+   */
+  reason: 'disabled' | 'incomplete-inventory' | 'rule-error' | 'not-judged';
   missing?: InventoryPart[];
   message?: string;
+}
+
+/** A rule that gave no verdict for a cluster, with the reason a reader needs (RULES.md "not judged"). */
+export interface NotJudgedEntry {
+  ruleId: string;
+  reason: string;
 }
 
 export interface ClusterCoverage {
@@ -24,6 +34,8 @@ export interface ClusterCoverage {
   /** Rules that ran to completion for this cluster: only their findings may be resolved. */
   evaluatedRuleIds: string[];
   skipped: RuleSkip[];
+  /** Rules not judged for the cluster (every skip but `disabled`), in catalog order. */
+  notJudged: NotJudgedEntry[];
 }
 
 export interface EvaluationError {
@@ -57,6 +69,7 @@ function evaluateCluster(
     vpcId: ctx.vpc?.inventory.vpcId ?? ctx.inventory.vpcId,
     evaluatedRuleIds: [],
     skipped: [],
+    notJudged: [],
   };
   for (const rule of rules) {
     if (config.disabledRules.includes(rule.id)) {
@@ -65,42 +78,89 @@ function evaluateCluster(
     }
     const missing = rule.requires.filter((part) => ctx.incomplete.has(part));
     if (missing.length > 0) {
-      coverage.skipped.push({ ruleId: rule.id, reason: 'incomplete-inventory', missing });
+      // Settings the scanner cannot see by design (no add-on, Auto Mode) are not a failed read.
+      const structural = missing.length === 1 && missing[0] === 'vpcCni' && ctx.inventory.vpcCni.state !== 'unknown';
+      coverage.skipped.push({ ruleId: rule.id, reason: structural ? 'not-judged' : 'incomplete-inventory', missing });
+      coverage.notJudged.push({ ruleId: rule.id, reason: incompleteReason(ctx, missing) });
       continue;
     }
     try {
-      const hits = rule.evaluate(ctx, config);
-      const override = config.severityOverrides[rule.id];
-      for (const hit of hits) {
-        findings.push({
-          id: findingId({
-            accountId: ctx.accountId,
-            region: ctx.region,
-            clusterName: ctx.clusterName,
-            ruleId: rule.id,
-            resourceId: hit.resourceId,
-          }),
-          ruleId: rule.id,
-          severity: override ?? hit.severity ?? rule.severity,
-          title: rule.title,
-          accountId: ctx.accountId,
-          region: ctx.region,
-          clusterName: ctx.clusterName,
-          resourceType: rule.resourceType,
-          resourceId: hit.resourceId,
-          evidence: hit.evidence,
-          remediation: rule.remediation,
-          references: [...rule.references],
-        });
+      const outcome = rule.evaluate(ctx, config);
+      if (isNotJudged(outcome)) {
+        coverage.skipped.push({ ruleId: rule.id, reason: 'not-judged', message: outcome.notJudged });
+        coverage.notJudged.push({ ruleId: rule.id, reason: outcome.notJudged });
+        continue;
       }
+      const override = config.severityOverrides[rule.id];
+      for (const hit of outcome) findings.push(toFinding(ctx, rule, hit, override));
       coverage.evaluatedRuleIds.push(rule.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       errors.push({ region: ctx.region, clusterName: ctx.clusterName, ruleId: rule.id, message });
       coverage.skipped.push({ ruleId: rule.id, reason: 'rule-error', message });
+      coverage.notJudged.push({ ruleId: rule.id, reason: `the rule failed on this cluster's data: ${message}` });
     }
   }
   return coverage;
+}
+
+const PART_NAMES: Record<InventoryPart, string> = {
+  cluster: 'the cluster (DescribeCluster)',
+  nodegroups: 'node groups (DescribeNodegroup)',
+  fargateProfiles: 'Fargate profiles (DescribeFargateProfile)',
+  vpcCni: 'the vpc-cni settings',
+  vpc: 'the VPC (DescribeVpcs)',
+  subnets: 'subnets (DescribeSubnets)',
+  routeTables: 'route tables (DescribeRouteTables)',
+  securityGroups: 'security groups (DescribeSecurityGroups)',
+  vpcEndpoints: 'VPC endpoints (DescribeVpcEndpoints)',
+  natGateways: 'NAT gateways (DescribeNatGateways)',
+  instances: 'node instances (DescribeInstances)',
+  networkAcls: 'network ACLs (DescribeNetworkAcls)',
+  flowLogs: 'flow logs (DescribeFlowLogs)',
+};
+
+function incompleteReason(ctx: ClusterContext, missing: readonly InventoryPart[]): string {
+  if (missing.length === 1 && missing[0] === 'vpcCni') return ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown';
+  const parts = missing.map((part) => (part === 'vpcCni' ? (ctx.vpcCniUnknownReason ?? PART_NAMES[part]) : PART_NAMES[part]));
+  return `not collected completely: ${parts.join('; ')}`;
+}
+
+function toFinding(
+  ctx: ClusterContext,
+  rule: RuleDefinition,
+  hit: RuleHit,
+  override: Finding['severity'] | undefined,
+): Finding {
+  const values: Record<string, unknown> = {
+    ...hit.evidence,
+    clusterName: ctx.clusterName,
+    clusterArn: ctx.clusterArn,
+    region: ctx.region,
+    accountId: ctx.accountId,
+    resourceId: hit.resourceId,
+    ...hit.remediationValues,
+  };
+  return {
+    id: findingId({
+      accountId: ctx.accountId,
+      region: ctx.region,
+      clusterName: ctx.clusterName,
+      ruleId: rule.id,
+      resourceId: hit.resourceId,
+    }),
+    ruleId: rule.id,
+    severity: override ?? hit.severity ?? rule.severity,
+    title: rule.title,
+    accountId: ctx.accountId,
+    region: ctx.region,
+    clusterName: ctx.clusterName,
+    resourceType: rule.resourceType,
+    resourceId: hit.resourceId,
+    evidence: hit.evidence,
+    remediation: renderTemplate(hit.remediation ?? rule.remediation, values),
+    references: [...rule.references],
+  };
 }
 
 /**

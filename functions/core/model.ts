@@ -25,7 +25,8 @@ export type ResourceType =
   | 'security-group'
   | 'instance'
   | 'nodegroup'
-  | 'fargate-profile';
+  | 'fargate-profile'
+  | 'vpc';
 
 /** What a rule reports for one resource; the engine turns it into a {@link Finding}. */
 export interface RuleHit {
@@ -34,6 +35,35 @@ export interface RuleHit {
   evidence: Record<string, unknown>;
   /** For rules whose severity depends on what was seen (e.g. HIGH or MEDIUM). */
   severity?: Severity;
+  /**
+   * Values for the `{{name}}` slots of the rule's remediation template beyond the ones the
+   * engine fills itself (cluster, region, account, resource id, scalar evidence fields).
+   */
+  remediationValues?: Record<string, string | number>;
+  /** A remediation template for this hit only, when the fix differs by case (same slots). */
+  remediation?: string;
+}
+
+/**
+ * A rule's answer when it cannot judge the cluster: its input is unknown (a CNI the
+ * scanner cannot see, an egress path it cannot follow, a value known only at deploy
+ * time). Never a finding, and never a resolution of an earlier finding.
+ */
+export interface NotJudged {
+  notJudged: string;
+}
+
+/** Builds a {@link NotJudged} outcome with its reason. */
+export function notJudged(reason: string): NotJudged {
+  return { notJudged: reason };
+}
+
+/** What a rule's `evaluate` returns: its hits (possibly none), or that it cannot judge. */
+export type RuleOutcome = RuleHit[] | NotJudged;
+
+/** Whether an outcome is {@link NotJudged}. */
+export function isNotJudged(outcome: RuleOutcome): outcome is NotJudged {
+  return !Array.isArray(outcome);
 }
 
 /**
@@ -48,12 +78,19 @@ export interface RuleDefinition {
   severities?: readonly Severity[];
   title: string;
   description: string;
+  /** One line: why it matters (what breaks or who gets in). */
+  risk?: string;
+  /**
+   * The fix, as a template: `{{clusterName}}`, `{{region}}`, `{{accountId}}`,
+   * `{{resourceId}}`, any scalar evidence field and the hit's `remediationValues` are
+   * filled in for each finding; a slot the finding cannot fill reads `<name>`.
+   */
   remediation: string;
   references: readonly string[];
   resourceType: ResourceType;
-  /** Inventory parts the rule reads; if any is incomplete the rule is skipped for the cluster. */
+  /** Inventory parts the rule reads; if any is incomplete the rule is not judged for the cluster. */
   requires: readonly InventoryPart[];
-  evaluate(ctx: ClusterContext, config: RuleConfig): RuleHit[];
+  evaluate(ctx: ClusterContext, config: RuleConfig): RuleOutcome;
 }
 
 export interface Finding {
@@ -75,8 +112,12 @@ export interface Finding {
 /** Thresholds and switches of the rule catalog; every field has a default (see `config.ts`). */
 export interface RuleConfig {
   minPublicCidrPrefix: number;
+  /** Shortest IPv6 prefix of a public security-group source that is not "broad" (default 32). */
+  minPublicIpv6Prefix: number;
   /** When non-empty, public CIDRs outside these blocks are flagged. */
   allowedPublicCidrs: string[];
+  /** Ephemeral (return-traffic) port range checked through network ACLs. */
+  ephemeralPorts: { from: number; to: number };
   ipExhaustion: {
     highFreeBelow: number;
     highPercentBelow: number;

@@ -20,6 +20,8 @@ export const VPC_RESOURCE_LISTS = [
   'vpcEndpoints',
   'natGateways',
   'instances',
+  'networkAcls',
+  'flowLogs',
 ] as const;
 
 /** Parts of a VPC's inventory: the VPC itself and its resource lists. */
@@ -65,6 +67,19 @@ export interface EksCluster {
     /** AWS default when absent and public access is on: ["0.0.0.0/0"]. */
     publicAccessCidrs?: string[];
   };
+  /** `ipFamily` `ipv6` makes an IPv6 cluster; absent means ipv4. */
+  kubernetesNetworkConfig?: {
+    ipFamily?: string;
+    serviceIpv4Cidr?: string;
+    serviceIpv6Cidr?: string;
+  };
+  /** EKS Auto Mode: `enabled` true makes an Auto Mode cluster. */
+  computeConfig?: { enabled?: boolean; nodePools?: string[]; nodeRoleArn?: string };
+  /** EKS Hybrid Nodes: the on-premises node and pod networks. */
+  remoteNetworkConfig?: {
+    remoteNodeNetworks?: { cidrs?: string[] }[];
+    remotePodNetworks?: { cidrs?: string[] }[];
+  };
 }
 
 export interface EksNodegroup {
@@ -109,6 +124,9 @@ export interface Ec2Subnet {
   AvailabilityZoneId?: string;
   AvailableIpAddressCount?: number;
   MapPublicIpOnLaunch?: boolean;
+  /** Whether new network interfaces get an IPv6 address (absent: unknown). */
+  AssignIpv6AddressOnCreation?: boolean;
+  /** Only associations in state `associated`. */
   Ipv6CidrBlockAssociationSet?: { Ipv6CidrBlock?: string }[];
   Tags: TagMap;
 }
@@ -151,7 +169,10 @@ export interface Ec2SecurityGroup {
   GroupId: string;
   GroupName?: string;
   VpcId?: string;
+  /** Ingress rules. */
   IpPermissions: Ec2IpPermission[];
+  /** Egress rules; absent when unknown (an old snapshot file). */
+  IpPermissionsEgress?: Ec2IpPermission[];
   Tags: TagMap;
 }
 
@@ -184,7 +205,49 @@ export interface Ec2Instance {
   State?: string;
   /** Security groups of every network interface of the instance. */
   SecurityGroupIds: string[];
+  /** The instance's public IPv4 address, when it has one. */
+  PublicIpAddress?: string;
+  /** Instance metadata service options (`DescribeInstances` `MetadataOptions`). */
+  MetadataOptions?: {
+    HttpEndpoint?: string;
+    HttpTokens?: string;
+    HttpPutResponseHopLimit?: number;
+  };
   Tags: TagMap;
+}
+
+/** One entry of a network ACL (`DescribeNetworkAcls` `Entries`). */
+export interface Ec2NetworkAclEntry {
+  RuleNumber: number;
+  /** `-1` (all), or an IANA protocol number as a string (`6` TCP, `17` UDP…). */
+  Protocol: string;
+  RuleAction: 'allow' | 'deny';
+  Egress: boolean;
+  CidrBlock?: string;
+  Ipv6CidrBlock?: string;
+  /** Absent for protocol `-1` (every port). */
+  PortRange?: { From?: number; To?: number };
+}
+
+export interface Ec2NetworkAcl {
+  NetworkAclId: string;
+  VpcId: string;
+  /** The VPC's default ACL: it governs every subnet not explicitly associated elsewhere. */
+  IsDefault?: boolean;
+  Entries: Ec2NetworkAclEntry[];
+  /** Subnets associated with the ACL. */
+  Associations: { SubnetId?: string }[];
+}
+
+export interface Ec2FlowLog {
+  FlowLogId: string;
+  /** The VPC, subnet or network interface the flow log records. */
+  ResourceId: string;
+  /** `ACTIVE` when it records. */
+  FlowLogStatus?: string;
+  /** `ACCEPT`, `REJECT` or `ALL`. */
+  TrafficType?: string;
+  DeliverLogsStatus?: string;
 }
 
 export interface Ec2Vpc {
@@ -208,6 +271,9 @@ export interface VpcInventory {
   vpcEndpoints: Ec2VpcEndpoint[];
   natGateways: Ec2NatGateway[];
   instances: Ec2Instance[];
+  networkAcls: Ec2NetworkAcl[];
+  /** Flow logs whose resource is the VPC. */
+  flowLogs: Ec2FlowLog[];
   /** Parts of this VPC's inventory that could not be read completely. */
   incomplete: InventoryPart[];
 }

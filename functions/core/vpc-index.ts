@@ -4,6 +4,7 @@
  */
 import type {
   Ec2NatGateway,
+  Ec2NetworkAcl,
   Ec2Route,
   Ec2RouteTable,
   Ec2SecurityGroup,
@@ -30,6 +31,13 @@ export interface VpcIndex {
   securityGroupsById: Map<string, Ec2SecurityGroup>;
   natGatewaysById: Map<string, Ec2NatGateway>;
   mainRouteTable?: Ec2RouteTable;
+  /** The VPC's default network ACL, when the inventory has it. */
+  defaultNetworkAcl?: Ec2NetworkAcl;
+  /**
+   * RULES.md "network ACL of a subnet": the ACL associated with it, else the VPC's default
+   * ACL; undefined when neither is in the inventory.
+   */
+  networkAclOf(subnetId: string): Ec2NetworkAcl | undefined;
   /** Routing and class of a subnet of this VPC (memoised). */
   routing(subnetId: string): SubnetRouting;
 }
@@ -83,6 +91,18 @@ export function buildVpcIndex(inventory: VpcInventory): VpcIndex {
       if (association.SubnetId) explicit.set(association.SubnetId, table);
     }
   }
+  const aclBySubnet = new Map<string, Ec2NetworkAcl>();
+  let defaultNetworkAcl: Ec2NetworkAcl | undefined;
+  for (const acl of inventory.networkAcls ?? []) {
+    if (acl.IsDefault) defaultNetworkAcl = acl;
+    for (const association of acl.Associations) {
+      // An explicit association wins over the default ACL's (which lists implicit ones too).
+      if (association.SubnetId && (!acl.IsDefault || !aclBySubnet.has(association.SubnetId))) {
+        aclBySubnet.set(association.SubnetId, acl);
+      }
+    }
+  }
+  const networkAclOf = (subnetId: string) => aclBySubnet.get(subnetId) ?? defaultNetworkAcl;
   const memo = new Map<string, SubnetRouting>();
   const routing = (subnetId: string): SubnetRouting => {
     const cached = memo.get(subnetId);
@@ -100,5 +120,14 @@ export function buildVpcIndex(inventory: VpcInventory): VpcIndex {
     memo.set(subnetId, result);
     return result;
   };
-  return { inventory, subnetsById, securityGroupsById, natGatewaysById, mainRouteTable, routing };
+  return {
+    inventory,
+    subnetsById,
+    securityGroupsById,
+    natGatewaysById,
+    mainRouteTable,
+    defaultNetworkAcl,
+    networkAclOf,
+    routing,
+  };
 }

@@ -210,6 +210,8 @@ export async function collectVpcs(
       vpcEndpoints: [],
       natGateways: [],
       instances: [],
+      networkAcls: [],
+      flowLogs: [],
       incomplete: [],
     });
   }
