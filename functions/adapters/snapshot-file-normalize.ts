@@ -4,12 +4,24 @@
  * `aws eks describe-cluster` / `aws ec2 describe-*` print) is scanned the same way as
  * one written by `--snapshot-out`:
  *
- * - omitted lists (`nodegroups`, `subnets`, `errors`, `incomplete`…) are empty;
+ * - omitted lists (`nodegroups`, `subnets`, `errors`, `incomplete`…) are empty, except
+ *   the lists added in catalog v2 (`networkAcls`, `flowLogs`) and the `vpc` record: those
+ *   are marked in the VPC's `incomplete` (unknown, so the rules that need them are not
+ *   judged, rather than read as "the VPC has no network ACL / no flow log");
+ * - a list may be given as the whole output of its `aws` command (`{"Subnets": […]}`,
+ *   `{"Reservations": [{"Instances": […]}]}`, `{"NetworkAcls": […]}`, `{"FlowLogs": […]}`…),
+ *   `vpc` as `describe-vpcs` output (`{"Vpcs": […]}`), and node groups, Fargate profiles
+ *   and add-ons as `describe-nodegroup` / `describe-fargate-profile` / `describe-addon`
+ *   output (`{"nodegroup": {…}}`…);
  * - EC2 tag lists (`[{Key, Value}]`) become tag maps; omitted tags are none;
  * - `vpcId` of a cluster comes from `resourcesVpcConfig.vpcId`, `region` from the ARN,
  *   and an omitted `accountId` from the cluster ARNs when they all name one account; a
  *   cluster's `name` comes from its ARN, or its ARN from name, region and account;
- * - a VPC's `CidrBlocks` come from `CidrBlockAssociationSet` (associated) or `CidrBlock`;
+ * - a VPC's `CidrBlocks` come from `CidrBlockAssociationSet` (associated) or `CidrBlock`,
+ *   its `Ipv6CidrBlocks` from `Ipv6CidrBlockAssociationSet` (associated); a subnet keeps
+ *   only its associated IPv6 blocks;
+ * - a network ACL entry's `Protocol` given as a number or a name (`6`, `"tcp"`, `"all"`)
+ *   becomes the string AWS prints (`"6"`, `"-1"`);
  * - `EnableDnsSupport: {Value: true}` (DescribeVpcAttribute) becomes `true`;
  * - a NAT gateway's `PublicIps` come from `NatGatewayAddresses`;
  * - an instance's `SecurityGroupIds` come from its network interfaces or `SecurityGroups`,
@@ -55,6 +67,62 @@ function unwrapValue(value: unknown): unknown {
   return isObject(value) && 'Value' in value ? value.Value : value;
 }
 
+/** The key under which each VPC list's `aws ec2 describe-*` command prints its items. */
+const COMMAND_OUTPUT_KEYS: Record<(typeof VPC_RESOURCE_LISTS)[number], string> = {
+  subnets: 'Subnets',
+  routeTables: 'RouteTables',
+  securityGroups: 'SecurityGroups',
+  vpcEndpoints: 'VpcEndpoints',
+  natGateways: 'NatGateways',
+  instances: 'Reservations',
+  networkAcls: 'NetworkAcls',
+  flowLogs: 'FlowLogs',
+};
+
+/** Lists a file from before catalog v2 does not have: absent means unknown, not none. */
+const V2_VPC_LISTS = ['networkAcls', 'flowLogs'] as const;
+
+/** `{"Subnets": [...]}` (a command's whole output) → `[...]`; anything else unchanged. */
+function unwrapCommandOutput(value: unknown, key: string): unknown {
+  return isObject(value) && Array.isArray(value[key]) ? value[key] : value;
+}
+
+/** `{"nodegroup": {...}}` (describe-nodegroup output) → `{...}`, in place over a list. */
+function unwrapEach(list: unknown, key: string): unknown {
+  if (!Array.isArray(list)) return list;
+  return list.map((item) => (isObject(item) && isObject(item[key]) ? item[key] : item));
+}
+
+/** describe-instances prints reservations; each holds its instances. */
+function flattenReservations(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  return list.flatMap((item) =>
+    isObject(item) && item.InstanceId === undefined && Array.isArray(item.Instances) ? item.Instances : [item],
+  );
+}
+
+/** AWS prints a network ACL entry's protocol as a string number; names are what people type. */
+const PROTOCOL_NUMBERS: Record<string, string> = { all: '-1', tcp: '6', udp: '17', icmp: '1', icmpv6: '58' };
+
+function normalizeNetworkAcl(acl: Json): void {
+  defaultList(acl, 'Entries');
+  defaultList(acl, 'Associations');
+  for (const entry of objects(acl.Entries)) {
+    if (typeof entry.Protocol === 'number') entry.Protocol = String(entry.Protocol);
+    else if (typeof entry.Protocol === 'string') {
+      entry.Protocol = PROTOCOL_NUMBERS[entry.Protocol.toLowerCase()] ?? entry.Protocol;
+    }
+  }
+}
+
+/** Only `associated` blocks count (AWS lists blocks being added or removed too). */
+function associatedIpv6Blocks(set: unknown): Json[] {
+  return objects(set).filter((a) => {
+    const state = isObject(a.Ipv6CidrBlockState) ? a.Ipv6CidrBlockState.State : undefined;
+    return state === undefined || state === 'associated';
+  });
+}
+
 const INACTIVE_ASSOCIATION_STATES = new Set(['disassociating', 'disassociated', 'failed']);
 
 const ARN_REGION = /^arn:[^:]+:eks:([^:]+):/;
@@ -98,6 +166,9 @@ function normalizeCluster(inventory: Json): void {
     if (region) inventory.region = region;
   }
   for (const key of ['nodegroups', 'fargateProfiles', 'incomplete']) defaultList(inventory, key);
+  inventory.nodegroups = unwrapEach(inventory.nodegroups, 'nodegroup');
+  inventory.fargateProfiles = unwrapEach(inventory.fargateProfiles, 'fargateProfile');
+  inventory.addons = unwrapEach(inventory.addons, 'addon');
   for (const nodegroup of objects(inventory.nodegroups)) {
     defaultList(nodegroup, 'subnets');
     if (nodegroup.tags !== undefined) nodegroup.tags = tagMap(nodegroup.tags);
@@ -135,6 +206,9 @@ function normalizeVpcRecord(vpc: Json, vpcId: unknown): void {
     vpc.CidrBlocks =
       associated.length > 0 ? associated : typeof vpc.CidrBlock === 'string' ? [vpc.CidrBlock] : [];
   }
+  if (vpc.Ipv6CidrBlocks === undefined && Array.isArray(vpc.Ipv6CidrBlockAssociationSet)) {
+    vpc.Ipv6CidrBlocks = associatedIpv6Blocks(vpc.Ipv6CidrBlockAssociationSet).map((a) => a.Ipv6CidrBlock);
+  }
   for (const key of ['EnableDnsSupport', 'EnableDnsHostnames']) {
     if (vpc[key] !== undefined) vpc[key] = unwrapValue(vpc[key]);
   }
@@ -157,6 +231,17 @@ function normalizeVpcInventory(
   clusterRegionOfVpc: Map<string, string>,
   onlyRegion?: string,
 ): void {
+  if (inventory.vpc === null) delete inventory.vpc;
+  if (isObject(inventory.vpc) && Array.isArray(inventory.vpc.Vpcs)) {
+    // describe-vpcs output: the entry's own VPC (or the only one printed). describe-vpcs
+    // does not print the DNS attributes: describe-vpc-attribute's may sit beside `Vpcs`.
+    const { Vpcs, ...attributes } = inventory.vpc;
+    const printed = objects(Vpcs);
+    const own =
+      printed.find((v) => v.VpcId === inventory.vpcId) ?? (printed.length === 1 ? printed[0] : undefined);
+    if (own) inventory.vpc = { ...own, ...attributes };
+    else delete inventory.vpc;
+  }
   const vpcId = inventory.vpcId ?? (isObject(inventory.vpc) ? inventory.vpc.VpcId : undefined);
   if (inventory.vpcId === undefined && vpcId !== undefined) inventory.vpcId = vpcId;
   if (inventory.region === undefined && typeof vpcId === 'string') {
@@ -165,11 +250,27 @@ function normalizeVpcInventory(
   }
   if (isObject(inventory.vpc)) normalizeVpcRecord(inventory.vpc, vpcId);
   const children = VPC_RESOURCE_LISTS;
-  for (const key of [...children, 'incomplete']) defaultList(inventory, key);
+  for (const key of children) inventory[key] = unwrapCommandOutput(inventory[key], COMMAND_OUTPUT_KEYS[key]);
+  inventory.instances = flattenReservations(inventory.instances);
+  defaultList(inventory, 'incomplete');
+  if (Array.isArray(inventory.incomplete)) {
+    const unknown = [
+      ...(inventory.vpc === undefined ? ['vpc'] : []),
+      ...V2_VPC_LISTS.filter((key) => inventory[key] === undefined || inventory[key] === null),
+    ];
+    inventory.incomplete = [...new Set([...inventory.incomplete, ...unknown])];
+  }
+  for (const key of children) defaultList(inventory, key);
   for (const key of children) {
     for (const child of objects(inventory[key])) if (child.VpcId === undefined) child.VpcId = vpcId;
   }
-  for (const subnet of objects(inventory.subnets)) normalizeTags(subnet);
+  for (const subnet of objects(inventory.subnets)) {
+    normalizeTags(subnet);
+    if (Array.isArray(subnet.Ipv6CidrBlockAssociationSet)) {
+      subnet.Ipv6CidrBlockAssociationSet = associatedIpv6Blocks(subnet.Ipv6CidrBlockAssociationSet);
+    }
+  }
+  for (const acl of objects(inventory.networkAcls)) normalizeNetworkAcl(acl);
   for (const table of objects(inventory.routeTables)) {
     defaultList(table, 'Routes');
     defaultList(table, 'Associations');

@@ -5,10 +5,11 @@
  * of crashing a rule later.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import * as z from 'zod';
-import { describeZodError } from '../core/config.ts';
-import { INVENTORY_PARTS, SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../core/snapshot.ts';
+import type { Snapshot } from '../core/snapshot.ts';
 import { normalizeSnapshotDocument } from './snapshot-file-normalize.ts';
+import { describeSnapshotIssue, snapshotSchema } from './snapshot-file-schema.ts';
+
+export { snapshotSchema } from './snapshot-file-schema.ts';
 
 /** Default upper bound for a snapshot file: far above any real account, low enough to fail fast. */
 export const DEFAULT_MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
@@ -20,187 +21,32 @@ export class SnapshotFileError extends Error {
   }
 }
 
-const tagMap = z.record(z.string(), z.string());
-const strings = z.array(z.string());
-const part = z.enum(INVENTORY_PARTS);
-
-const collectionError = z.object({
-  region: z.string(),
-  operation: z.string(),
-  message: z.string(),
-  clusterName: z.string().optional(),
-  vpcId: z.string().optional(),
-  part: part.optional(),
-});
-
-const cluster = z.object({
-  name: z.string().min(1),
-  arn: z.string().min(1),
-  status: z.string().optional(),
-  version: z.string().optional(),
-  tags: tagMap.optional(),
-  resourcesVpcConfig: z.object({
-    subnetIds: strings,
-    securityGroupIds: strings.optional(),
-    clusterSecurityGroupId: z.string().optional(),
-    vpcId: z.string().optional(),
-    endpointPublicAccess: z.boolean().optional(),
-    endpointPrivateAccess: z.boolean().optional(),
-    publicAccessCidrs: strings.optional(),
-  }),
-});
-
-const clusterInventory = z.object({
-  region: z.string().min(1),
-  vpcId: z.string().optional(),
-  cluster,
-  nodegroups: z.array(
-    z.object({
-      nodegroupName: z.string().min(1),
-      status: z.string().optional(),
-      subnets: strings,
-      instanceTypes: strings.optional(),
-      remoteAccess: z
-        .object({ ec2SshKey: z.string().optional(), sourceSecurityGroups: strings.optional() })
-        .optional(),
-      resources: z.object({ remoteAccessSecurityGroup: z.string().optional() }).optional(),
-      tags: tagMap.optional(),
+/**
+ * `aws ec2 describe-*` output pasted without a VPC filter lists other VPCs' items too: a
+ * VPC entry keeps only what belongs to it (items naming another `VpcId`; flow logs of
+ * another resource — a subnet's or a network interface's flow log is not the VPC's). Done
+ * after validation, so an error path still points at the item as the file numbers it.
+ */
+function keepOwnVpcItems(snapshot: Snapshot): Snapshot {
+  return {
+    ...snapshot,
+    vpcs: snapshot.vpcs.map((inventory) => {
+      const own = <T extends { VpcId?: string }>(items: T[]): T[] =>
+        items.filter((item) => item.VpcId === undefined || item.VpcId === inventory.vpcId);
+      return {
+        ...inventory,
+        subnets: own(inventory.subnets),
+        routeTables: own(inventory.routeTables),
+        securityGroups: own(inventory.securityGroups),
+        vpcEndpoints: own(inventory.vpcEndpoints),
+        natGateways: own(inventory.natGateways),
+        instances: own(inventory.instances),
+        networkAcls: own(inventory.networkAcls),
+        flowLogs: inventory.flowLogs.filter((log) => log.ResourceId === inventory.vpcId),
+      };
     }),
-  ),
-  fargateProfiles: z.array(
-    z.object({ fargateProfileName: z.string().min(1), status: z.string().optional(), subnets: strings }),
-  ),
-  vpcCni: z.discriminatedUnion('state', [
-    z.object({
-      state: z.literal('installed'),
-      addonVersion: z.string().optional(),
-      configurationValues: z.string().optional(),
-    }),
-    z.object({ state: z.literal('absent') }),
-    z.object({ state: z.literal('unknown'), error: z.string() }),
-  ]),
-  incomplete: z.array(part),
-});
-
-const optionalString = z.string().optional();
-const route = z.object({
-  DestinationCidrBlock: optionalString,
-  DestinationIpv6CidrBlock: optionalString,
-  DestinationPrefixListId: optionalString,
-  GatewayId: optionalString,
-  NatGatewayId: optionalString,
-  TransitGatewayId: optionalString,
-  VpcPeeringConnectionId: optionalString,
-  EgressOnlyInternetGatewayId: optionalString,
-  InstanceId: optionalString,
-  NetworkInterfaceId: optionalString,
-  LocalGatewayId: optionalString,
-  CarrierGatewayId: optionalString,
-  CoreNetworkArn: optionalString,
-  State: optionalString,
-});
-
-const ipPermission = z.object({
-  IpProtocol: z.string(),
-  FromPort: z.number().optional(),
-  ToPort: z.number().optional(),
-  IpRanges: z.array(z.object({ CidrIp: optionalString })).optional(),
-  Ipv6Ranges: z.array(z.object({ CidrIpv6: optionalString })).optional(),
-  UserIdGroupPairs: z.array(z.object({ GroupId: optionalString })).optional(),
-  PrefixListIds: z.array(z.object({ PrefixListId: optionalString })).optional(),
-});
-
-const vpcInventory = z.object({
-  region: z.string().min(1),
-  vpcId: z.string().min(1),
-  vpc: z
-    .object({
-      VpcId: z.string(),
-      CidrBlock: optionalString,
-      CidrBlocks: strings,
-      Ipv6CidrBlocks: strings.optional(),
-      EnableDnsSupport: z.boolean().optional(),
-      EnableDnsHostnames: z.boolean().optional(),
-    })
-    .optional(),
-  subnets: z.array(
-    z.object({
-      SubnetId: z.string(),
-      VpcId: z.string(),
-      CidrBlock: optionalString,
-      AvailabilityZone: optionalString,
-      AvailabilityZoneId: optionalString,
-      AvailableIpAddressCount: z.number().int().min(0).optional(),
-      MapPublicIpOnLaunch: z.boolean().optional(),
-      Ipv6CidrBlockAssociationSet: z.array(z.object({ Ipv6CidrBlock: optionalString })).optional(),
-      Tags: tagMap,
-    }),
-  ),
-  routeTables: z.array(
-    z.object({
-      RouteTableId: z.string(),
-      VpcId: z.string(),
-      Routes: z.array(route),
-      Associations: z.array(
-        z.object({ Main: z.boolean().optional(), SubnetId: optionalString, GatewayId: optionalString }),
-      ),
-    }),
-  ),
-  securityGroups: z.array(
-    z.object({
-      GroupId: z.string(),
-      GroupName: optionalString,
-      VpcId: optionalString,
-      IpPermissions: z.array(ipPermission),
-      Tags: tagMap,
-    }),
-  ),
-  vpcEndpoints: z.array(
-    z.object({
-      VpcEndpointId: z.string(),
-      VpcId: z.string(),
-      ServiceName: z.string(),
-      VpcEndpointType: optionalString,
-      State: optionalString,
-      PrivateDnsEnabled: z.boolean().optional(),
-      RouteTableIds: strings.optional(),
-      SubnetIds: strings.optional(),
-    }),
-  ),
-  natGateways: z.array(
-    z.object({
-      NatGatewayId: z.string(),
-      VpcId: z.string(),
-      SubnetId: optionalString,
-      State: optionalString,
-      ConnectivityType: optionalString,
-      PublicIps: strings,
-    }),
-  ),
-  instances: z.array(
-    z.object({
-      InstanceId: z.string(),
-      VpcId: optionalString,
-      SubnetId: optionalString,
-      InstanceType: optionalString,
-      State: optionalString,
-      SecurityGroupIds: strings,
-      Tags: tagMap,
-    }),
-  ),
-  incomplete: z.array(part),
-});
-
-/** Zod schema of a {@link Snapshot} document (version {@link SNAPSHOT_SCHEMA_VERSION}). */
-export const snapshotSchema = z.object({
-  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
-  scannedAt: z.iso.datetime({ offset: true }),
-  accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
-  regions: strings,
-  clusters: z.array(clusterInventory),
-  vpcs: z.array(vpcInventory),
-  errors: z.array(collectionError),
-});
+  };
+}
 
 /**
  * A cluster whose VPC the file does not describe cannot be judged on subnets, routes or
@@ -259,13 +105,11 @@ export function parseSnapshot(
   }
   const result = snapshotSchema.safeParse(normalized);
   if (!result.success) {
-    // zod prefixes type errors with "Invalid input: "; the field path already says that.
-    const detail = describeZodError(result.error).replace(': Invalid input: ', ': ');
-    throw new SnapshotFileError(`${source}: not a valid snapshot: ${detail}`, {
+    throw new SnapshotFileError(`${source}: not a valid snapshot: ${describeSnapshotIssue(result.error)}`, {
       cause: result.error,
     });
   }
-  return reportUndescribedVpcs(result.data as Snapshot);
+  return reportUndescribedVpcs(keepOwnVpcItems(result.data as Snapshot));
 }
 
 /**

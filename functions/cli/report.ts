@@ -13,6 +13,8 @@ export interface ReportCluster {
   name: string;
   region: string;
   arn: string;
+  /** Rules that gave no verdict for the cluster, with why (never a finding, never a pass). */
+  notJudged: { ruleId: string; reason: string }[];
 }
 
 /** A collection error or a rule that failed to evaluate; `region`, `operation`, `message` always set. */
@@ -65,8 +67,16 @@ export function buildReport(
   evaluation: EvaluationResult,
   waivers: { suppressions: readonly Suppression[]; now: Date } = { suppressions: [], now: new Date(0) },
 ): ScanReport {
+  const notJudged = new Map(
+    evaluation.coverage.map((c) => [clusterKey(c.region, c.clusterName), c.notJudged.map((n) => ({ ...n }))]),
+  );
   const clusters = snapshot.clusters
-    .map((c) => ({ name: c.cluster.name, region: c.region, arn: c.cluster.arn }))
+    .map((c) => ({
+      name: c.cluster.name,
+      region: c.region,
+      arn: c.cluster.arn,
+      notJudged: notJudged.get(clusterKey(c.region, c.cluster.name)) ?? [],
+    }))
     .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
   const order = new Map(clusters.map((c, index) => [clusterKey(c.region, c.name), index]));
   const position = (f: Finding) => order.get(clusterKey(f.region, f.clusterName)) ?? clusters.length;

@@ -167,3 +167,28 @@ export function isPublicCidr(cidr: Cidr): boolean {
   const blocks = cidr.version === 4 ? PRIVATE_IPV4 : PRIVATE_IPV6;
   return !blocks.some((block) => cidrContains(block, cidr));
 }
+
+/**
+ * The world set as evidence and remediation want it: like {@link worldSet}, but only the
+ * CIDRs not inside another CIDR of the list. CIDR blocks either nest or are disjoint, so
+ * these are the blocks that make up the union, and each of them is needed for it
+ * (`0.0.0.0/0` next to `10.0.0.0/8` gives `0.0.0.0/0` alone). Empty when the list is not world.
+ */
+export function minimalWorldSet(texts: readonly string[]): string[] {
+  const world = worldSet(texts);
+  const parsed = world.flatMap((text) => {
+    const cidr = parseCidr(text);
+    return cidr ? [{ text, cidr }] : [];
+  });
+  const kept = parsed.filter(
+    (item, index) =>
+      !parsed.some(
+        (other, otherIndex) =>
+          otherIndex !== index &&
+          cidrContains(other.cidr, item.cidr) &&
+          // Of two equal blocks (spelt differently) keep the first.
+          (other.cidr.prefix < item.cidr.prefix || otherIndex < index),
+      ),
+  );
+  return kept.map((item) => item.text);
+}

@@ -35,6 +35,11 @@ export interface ClusterRecord extends ClusterKey {
   lastCompleteScanId?: string;
   /** OPEN findings by severity. */
   openCounts: SeverityCounts;
+  /**
+   * Rules the newest scan could not judge for the cluster, with why (RULES.md "not
+   * judged"); absent on items written before catalog v2.
+   */
+  notJudged?: { ruleId: string; reason: string }[];
   suppressedCount: number;
   /** Set once the cluster was found deleted; cleared if a cluster of that name appears again. */
   deletedAt?: string;

@@ -313,6 +313,7 @@ function nextClusterRecord(
     ...(lastCompleteScanId ? { lastCompleteScanId } : {}),
     openCounts,
     suppressedCount,
+    notJudged: input.clusterDeleted ? [] : (input.coverage?.notJudged ?? []).map((entry) => ({ ...entry })),
     ...(deletedAt ? { deletedAt } : {}),
     pendingAlertScanIds,
     updatedAt: now.toISOString(),

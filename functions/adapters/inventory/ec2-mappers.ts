@@ -4,9 +4,12 @@
  * so that a snapshot file reads like the API output.
  */
 import type {
+  FlowLog,
   Instance,
   IpPermission,
   NatGateway,
+  NetworkAcl,
+  NetworkAclEntry,
   Route,
   RouteTable,
   SecurityGroup,
@@ -16,9 +19,12 @@ import type {
   VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import type {
+  Ec2FlowLog,
   Ec2Instance,
   Ec2IpPermission,
   Ec2NatGateway,
+  Ec2NetworkAcl,
+  Ec2NetworkAclEntry,
   Ec2Route,
   Ec2RouteTable,
   Ec2SecurityGroup,
@@ -44,10 +50,21 @@ export function toTagMap(tags: Tag[] | undefined): TagMap {
   return map;
 }
 
+/**
+ * The state of an IPv6 CIDR association. moto 5 answers a subnet's association state as
+ * the text of a Python dict (`"{'State': 'associated'}"`) instead of `associated`; the
+ * state inside it is read, so an emulated subnet keeps its block and a real one (whose
+ * state is always a bare word) is read as it is.
+ */
+function associationState(state: string | undefined): string | undefined {
+  return state?.match(/^\{'State': '([a-z-]+)'\}$/)?.[1] ?? state;
+}
+
 export function mapSubnet(subnet: Subnet): Ec2Subnet | undefined {
   if (!subnet.SubnetId || !subnet.VpcId) return undefined;
+  // Only `associated` blocks give addresses: `associating`, `disassociating`, `failed`… do not.
   const ipv6 = (subnet.Ipv6CidrBlockAssociationSet ?? [])
-    .filter((a) => a.Ipv6CidrBlockState?.State === undefined || a.Ipv6CidrBlockState.State === 'associated')
+    .filter((a) => associationState(a.Ipv6CidrBlockState?.State) === 'associated')
     .map((a) => compact({ Ipv6CidrBlock: a.Ipv6CidrBlock }));
   return compact({
     SubnetId: subnet.SubnetId,
@@ -57,6 +74,7 @@ export function mapSubnet(subnet: Subnet): Ec2Subnet | undefined {
     AvailabilityZoneId: subnet.AvailabilityZoneId,
     AvailableIpAddressCount: subnet.AvailableIpAddressCount,
     MapPublicIpOnLaunch: subnet.MapPublicIpOnLaunch,
+    AssignIpv6AddressOnCreation: subnet.AssignIpv6AddressOnCreation,
     Ipv6CidrBlockAssociationSet: ipv6.length > 0 ? ipv6 : undefined,
     Tags: toTagMap(subnet.Tags),
   });
@@ -114,7 +132,10 @@ function mapPermission(permission: IpPermission): Ec2IpPermission {
   });
 }
 
-/** Ingress rules only: no rule of the catalog reads egress. */
+/**
+ * Ingress and egress rules. EC2 always answers `ipPermissionsEgress` (empty when every
+ * egress rule was revoked); an answer without it leaves egress unknown, not "none".
+ */
 export function mapSecurityGroup(group: SecurityGroup): Ec2SecurityGroup | undefined {
   if (!group.GroupId) return undefined;
   return compact({
@@ -122,6 +143,7 @@ export function mapSecurityGroup(group: SecurityGroup): Ec2SecurityGroup | undef
     GroupName: group.GroupName,
     VpcId: group.VpcId,
     IpPermissions: (group.IpPermissions ?? []).map(mapPermission),
+    IpPermissionsEgress: group.IpPermissionsEgress?.map(mapPermission),
     Tags: toTagMap(group.Tags),
   });
 }
@@ -167,7 +189,63 @@ export function mapInstance(instance: Instance): Ec2Instance | undefined {
     InstanceType: instance.InstanceType,
     State: instance.State?.Name,
     SecurityGroupIds: [...new Set(groupIds)],
+    PublicIpAddress: instance.PublicIpAddress || undefined,
+    MetadataOptions: instance.MetadataOptions
+      ? compact({
+          HttpEndpoint: instance.MetadataOptions.HttpEndpoint,
+          HttpTokens: instance.MetadataOptions.HttpTokens,
+          HttpPutResponseHopLimit: instance.MetadataOptions.HttpPutResponseHopLimit,
+        })
+      : undefined,
     Tags: toTagMap(instance.Tags),
+  });
+}
+
+/**
+ * EC2 always answers an entry's number, protocol and action; an entry without them (a
+ * malformed answer) is left out rather than guessed. `PortRange` is absent for protocol `-1`.
+ */
+function mapAclEntry(entry: NetworkAclEntry): Ec2NetworkAclEntry | undefined {
+  if (entry.RuleNumber === undefined || entry.Protocol === undefined) return undefined;
+  if (entry.RuleAction !== 'allow' && entry.RuleAction !== 'deny') return undefined;
+  const range = entry.PortRange;
+  return compact({
+    RuleNumber: entry.RuleNumber,
+    Protocol: entry.Protocol,
+    RuleAction: entry.RuleAction,
+    Egress: entry.Egress ?? false,
+    CidrBlock: entry.CidrBlock,
+    Ipv6CidrBlock: entry.Ipv6CidrBlock,
+    PortRange:
+      range && (range.From !== undefined || range.To !== undefined)
+        ? compact({ From: range.From, To: range.To })
+        : undefined,
+  });
+}
+
+/**
+ * Every entry is kept, the catch-all `*` deny included (EC2 answers it as rule number
+ * 32767), so that a rule can name the entry that decided a path.
+ */
+export function mapNetworkAcl(acl: NetworkAcl): Ec2NetworkAcl | undefined {
+  if (!acl.NetworkAclId || !acl.VpcId) return undefined;
+  return compact({
+    NetworkAclId: acl.NetworkAclId,
+    VpcId: acl.VpcId,
+    IsDefault: acl.IsDefault,
+    Entries: defined((acl.Entries ?? []).map(mapAclEntry)),
+    Associations: defined((acl.Associations ?? []).map((a) => a.SubnetId)).map((SubnetId) => ({ SubnetId })),
+  });
+}
+
+export function mapFlowLog(flowLog: FlowLog): Ec2FlowLog | undefined {
+  if (!flowLog.FlowLogId || !flowLog.ResourceId) return undefined;
+  return compact({
+    FlowLogId: flowLog.FlowLogId,
+    ResourceId: flowLog.ResourceId,
+    FlowLogStatus: flowLog.FlowLogStatus,
+    TrafficType: flowLog.TrafficType,
+    DeliverLogsStatus: flowLog.DeliverLogsStatus,
   });
 }
 

@@ -31,8 +31,15 @@ import { compact } from './ec2-mappers.ts';
 /** EKS list calls accept at most 100 results per page. */
 export const EKS_PAGE_SIZE = 100;
 
+/** `cidrs` of each remote network; a network without CIDRs stays, as an empty list. */
+const mapRemoteNetworks = (networks: { cidrs?: string[] }[] | undefined) =>
+  networks?.map((network) => ({ cidrs: network.cidrs ?? [] }));
+
 function mapCluster(cluster: Cluster, name: string): EksCluster {
   const vpc = cluster.resourcesVpcConfig ?? {};
+  const network = cluster.kubernetesNetworkConfig;
+  const compute = cluster.computeConfig;
+  const remote = cluster.remoteNetworkConfig;
   return compact({
     name: cluster.name ?? name,
     arn: cluster.arn ?? '',
@@ -49,6 +56,22 @@ function mapCluster(cluster: Cluster, name: string): EksCluster {
       endpointPrivateAccess: vpc.endpointPrivateAccess,
       publicAccessCidrs: vpc.publicAccessCidrs,
     }),
+    kubernetesNetworkConfig: network
+      ? compact({
+          ipFamily: network.ipFamily,
+          serviceIpv4Cidr: network.serviceIpv4Cidr,
+          serviceIpv6Cidr: network.serviceIpv6Cidr,
+        })
+      : undefined,
+    computeConfig: compute
+      ? compact({ enabled: compute.enabled, nodePools: compute.nodePools, nodeRoleArn: compute.nodeRoleArn })
+      : undefined,
+    remoteNetworkConfig: remote
+      ? compact({
+          remoteNodeNetworks: mapRemoteNetworks(remote.remoteNodeNetworks),
+          remotePodNetworks: mapRemoteNetworks(remote.remotePodNetworks),
+        })
+      : undefined,
   });
 }
 

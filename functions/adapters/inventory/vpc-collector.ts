@@ -7,10 +7,14 @@ import {
   DescribeVpcAttributeCommand,
   type EC2Client,
   type Filter,
+  type FlowLog,
   type Instance,
   type NatGateway,
+  type NetworkAcl,
+  paginateDescribeFlowLogs,
   paginateDescribeInstances,
   paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
   paginateDescribeRouteTables,
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
@@ -25,8 +29,10 @@ import {
 import type { ClusterInventory, InventoryPart, VpcInventory } from '../../core/snapshot.ts';
 import { attempt, type CollectContext, chunk, collectPages, recordError } from './context.ts';
 import {
+  mapFlowLog,
   mapInstance,
   mapNatGateway,
+  mapNetworkAcl,
   mapRouteTable,
   mapSecurityGroup,
   mapSubnet,
@@ -38,15 +44,20 @@ import {
 /**
  * EC2 rejects a call carrying more than 200 filter values in total
  * ("The maximum number of filter values specified on a single call is 200"); the
- * instance query adds 4 more values, so ids are sent 190 at a time.
+ * instance query adds 5 more values, so ids are sent 190 at a time.
  */
 export const FILTER_VALUES_PER_CALL = 190;
 /** Largest page most EC2 describe calls accept. */
 export const EC2_PAGE_SIZE = 1000;
 /** `DescribeRouteTables` accepts at most 100 results per page. */
 export const ROUTE_TABLE_PAGE_SIZE = 100;
-/** Tag keys that make an instance a candidate node (RULES.md "node subnets"); EC2 filters accept `*`. */
-export const NODE_TAG_KEYS = ['eks:cluster-name', 'kubernetes.io/cluster/*'];
+/** `DescribeNetworkAcls` accepts at most 100 results per page. */
+export const NETWORK_ACL_PAGE_SIZE = 100;
+/**
+ * Tag keys that make an instance a candidate node (RULES.md "node instances"): managed
+ * node groups, EKS Auto Mode and Karpenter, self-managed nodes. EC2 filters accept `*`.
+ */
+export const NODE_TAG_KEYS = ['eks:cluster-name', 'eks:eks-cluster-name', 'kubernetes.io/cluster/*'];
 
 const byVpc = (vpcIds: string[]): Filter[] => [{ Name: 'vpc-id', Values: vpcIds }];
 
@@ -311,6 +322,44 @@ export async function collectVpcs(
         return instance && { vpcId: instance.VpcId, add: (inv) => inv.instances.push(instance) };
       },
     ),
+    collectPart<NetworkAcl>(
+      ctx,
+      region,
+      inventories,
+      'networkAcls',
+      'DescribeNetworkAcls',
+      (ids) =>
+        collectPages(
+          paginateDescribeNetworkAcls(
+            { client: ec2, pageSize: NETWORK_ACL_PAGE_SIZE },
+            { Filters: byVpc(ids) },
+          ),
+          (p) => p.NetworkAcls,
+        ),
+      (raw) => {
+        const acl = mapNetworkAcl(raw);
+        return acl && { vpcId: acl.VpcId, add: (inv) => inv.networkAcls.push(acl) };
+      },
+    ),
+    collectPart<FlowLog>(
+      ctx,
+      region,
+      inventories,
+      'flowLogs',
+      'DescribeFlowLogs',
+      // Only flow logs of the VPC itself (RULES.md vpc-flow-logs-disabled): a flow log
+      // names its resource, not its VPC, so subnet and ENI flow logs are never fetched.
+      // DescribeFlowLogs, like DescribeNatGateways, names its filter list `Filter`.
+      (ids) =>
+        collectPages(
+          paginateDescribeFlowLogs(page, { Filter: [{ Name: 'resource-id', Values: ids }] }),
+          (p) => p.FlowLogs,
+        ),
+      (raw) => {
+        const flowLog = mapFlowLog(raw);
+        return flowLog && { vpcId: flowLog.ResourceId, add: (inv) => inv.flowLogs.push(flowLog) };
+      },
+    ),
   ]);
   for (const inventory of inventories.values()) {
     sortBy(inventory.subnets, (s) => s.SubnetId);
@@ -319,6 +368,8 @@ export async function collectVpcs(
     sortBy(inventory.vpcEndpoints, (e) => e.VpcEndpointId);
     sortBy(inventory.natGateways, (n) => n.NatGatewayId);
     sortBy(inventory.instances, (i) => i.InstanceId);
+    sortBy(inventory.networkAcls, (a) => a.NetworkAclId);
+    sortBy(inventory.flowLogs, (f) => f.FlowLogId);
   }
   return [...inventories.values()];
 }

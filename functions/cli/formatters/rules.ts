@@ -1,5 +1,6 @@
 /** Output of the `rules` command: the catalog exactly as registered. */
 import type { RuleDefinition } from '../../core/model.ts';
+import { templateAsPlaceholders } from '../../core/remediation.ts';
 import { textTable } from './text-table.ts';
 
 /** One catalog entry of `rules --format json`. */
@@ -10,7 +11,9 @@ export function ruleCatalogEntry(rule: RuleDefinition) {
     severities: [...(rule.severities ?? [rule.severity])],
     title: rule.title,
     description: rule.description,
-    remediation: rule.remediation,
+    ...(rule.risk ? { risk: rule.risk } : {}),
+    // The template with `<slot>` placeholders; findings carry it rendered with their values.
+    remediation: templateAsPlaceholders(rule.remediation),
     references: [...rule.references],
     resourceType: rule.resourceType,
   };

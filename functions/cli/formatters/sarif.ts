@@ -5,6 +5,7 @@
  * that dashboards track the same misconfiguration across scans.
  */
 import type { Finding, RuleDefinition, Severity } from '../../core/model.ts';
+import { templateAsPlaceholders } from '../../core/remediation.ts';
 import type { ScanReport, SuppressedReportFinding } from '../report.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -43,7 +44,7 @@ export function formatSarif(
               name: rule.id,
               shortDescription: { text: rule.title },
               fullDescription: { text: rule.description },
-              help: { text: rule.remediation },
+              help: { text: templateAsPlaceholders(rule.remediation) },
               ...(rule.references[0]?.startsWith('https://') ? { helpUri: rule.references[0] } : {}),
               defaultConfiguration: { level: LEVEL[rule.severity] },
               properties: {
@@ -72,7 +73,7 @@ export function formatSarif(
           ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
           level: LEVEL[f.severity],
           message: {
-            text: `${f.title} — cluster ${f.clusterName} (${f.region}), ${f.resourceType} ${f.resourceId}`,
+            text: `${f.title} — cluster ${f.clusterName} (${f.region}), ${f.resourceType} ${f.resourceId}. Fix: ${f.remediation}`,
           },
           locations: [
             {
@@ -93,6 +94,7 @@ export function formatSarif(
             clusterName: f.clusterName,
             resourceType: f.resourceType,
             evidence: f.evidence,
+            remediation: f.remediation,
           },
           ...('suppression' in f && f.status === 'SUPPRESSED'
             ? {

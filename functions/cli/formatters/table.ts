@@ -57,6 +57,16 @@ export function formatTable(report: ScanReport): string {
     }
     out.push('');
   }
+  const notJudged = report.clusters.filter((c) => c.notJudged.length > 0);
+  if (notJudged.length > 0) {
+    out.push('Not judged (the scanner could not see what these rules need; neither a finding nor a pass):');
+    for (const cluster of notJudged) {
+      for (const entry of cluster.notJudged) {
+        out.push(`  ${cluster.region} / ${cluster.name}  ${entry.ruleId}: ${entry.reason}`);
+      }
+    }
+    out.push('');
+  }
   if (report.errors.length > 0) {
     out.push(`Errors (${report.errors.length}) — the scan is incomplete; findings may be missing:`);
     for (const e of report.errors) {

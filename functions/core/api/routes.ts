@@ -5,6 +5,7 @@
 import type * as z from 'zod/mini';
 import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
 import type { RuleDefinition } from '../model.ts';
+import { templateAsPlaceholders } from '../remediation.ts';
 import { type ClusterRecord, emptyCounts, type ScanSummary } from '../ports.ts';
 import { createSuppression } from '../suppression.ts';
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.ts';
@@ -135,6 +136,7 @@ function presentCluster(cluster: ClusterRecord): z.infer<typeof clusterSummarySc
     openCounts,
     openTotal: Object.values(openCounts).reduce((a, b) => a + b, 0),
     suppressedCount: cluster.suppressedCount ?? 0,
+    notJudged: cluster.notJudged ?? [],
     ...(cluster.lastScanAt ? { lastScanAt: cluster.lastScanAt, lastScanId: cluster.lastScanId } : {}),
     ...(cluster.lastCompleteScanAt
       ? { lastCompleteScanAt: cluster.lastCompleteScanAt, lastCompleteScanId: cluster.lastCompleteScanId }
@@ -173,7 +175,8 @@ function presentRule(rule: RuleDefinition): z.infer<typeof ruleSchema> {
     severities: [...(rule.severities ?? [rule.severity])],
     title: rule.title,
     description: rule.description,
-    remediation: rule.remediation,
+    ...(rule.risk ? { risk: rule.risk } : {}),
+    remediation: templateAsPlaceholders(rule.remediation),
     references: [...rule.references],
     resourceType: rule.resourceType,
   };

@@ -135,6 +135,9 @@ export const clusterSummarySchema = z
     openCounts: severityCounts.check(z.describe('OPEN findings by severity')),
     openTotal: int(),
     suppressedCount: int(),
+    notJudged: z
+      .array(z.object({ ruleId: z.string(), reason: z.string() }))
+      .check(z.describe('rules the newest scan could not judge for the cluster, with why (neither a finding nor a pass)')),
     lastScanAt: z.optional(isoTime),
     lastScanId: optionalString(),
     lastCompleteScanAt: z
@@ -151,6 +154,7 @@ export const ruleSchema = z.object({
   severities: z.array(z.enum(SEVERITIES)),
   title: z.string(),
   description: z.string(),
+  risk: optionalString(),
   remediation: z.string(),
   references: z.array(z.string()),
   resourceType: z.string(),

@@ -1,4 +1,4 @@
-import type { RuleDefinition } from '../model.ts';
+import { notJudged, type RuleDefinition } from '../model.ts';
 import { DOCS } from './references.ts';
 
 /**
@@ -18,15 +18,16 @@ export const cniNetworkPolicyDisabled: RuleDefinition = {
   severity: 'MEDIUM',
   title: 'No network-policy engine: Kubernetes NetworkPolicies are not enforced',
   description:
-    'The vpc-cni add-on does not have enableNetworkPolicy set to "true" (the default is off, also when the add-on is not installed as an EKS add-on), and no cluster tag declares another policy engine (config networkPolicyEngineTagKeys; a value such as none/false/disabled declares none).',
+    'The vpc-cni EKS add-on configuration does not set enableNetworkPolicy to "true" (the default is off), and no cluster tag declares another policy engine (config networkPolicyEngineTagKeys; a value such as none/false/disabled declares none). Not judged when the vpc-cni settings are unknown: no vpc-cni EKS add-on (self-managed or another CNI) or an Auto Mode cluster.',
+  risk: 'NetworkPolicy objects are accepted but not enforced: every pod can reach every other pod.',
   remediation:
-    'Turn on vpc-cni network policy: aws eks update-addon --cluster-name <cluster> --addon-name vpc-cni --configuration-values \'{"enableNetworkPolicy":"true"}\'. If another engine enforces policies, tag the cluster: aws eks tag-resource --resource-arn <cluster-arn> --tags network-policy-engine=calico.',
-  references: [DOCS.networkPolicy],
+    'Turn on vpc-cni network policy: aws eks update-addon --region {{region}} --cluster-name {{clusterName}} --addon-name vpc-cni --configuration-values \'{"enableNetworkPolicy":"true"}\' (CloudFormation: AWS::EKS::Addon ConfigurationValues; Terraform: aws_eks_addon configuration_values). If another engine enforces policies, tag the cluster: aws eks tag-resource --region {{region}} --resource-arn {{clusterArn}} --tags network-policy-engine=<engine>.',
+  references: [DOCS.networkPolicy, 'Prowler eks_cluster_vpc_cni_network_policy_enforced'],
   resourceType: 'cluster',
   requires: ['cluster', 'vpcCni'],
   evaluate(ctx, config) {
     const cni = ctx.vpcCni;
-    if (!cni) throw new Error('vpc-cni settings are unknown');
+    if (!cni) return notJudged(ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown');
     if (cni.enableNetworkPolicy === 'true') return [];
     const tags = ctx.cluster.tags ?? {};
     const engineTags = config.networkPolicyEngineTagKeys.filter((key) => declaresEngine(tags[key]));

@@ -1,4 +1,4 @@
-import type { RuleDefinition } from '../model.ts';
+import { notJudged, type RuleDefinition } from '../model.ts';
 import { DOCS } from './references.ts';
 
 /** `t*` matches any family starting with t; other patterns match exactly. Case-insensitive. */
@@ -26,14 +26,15 @@ export const cniPodSgUnsupportedInstance: RuleDefinition = {
   title: 'Security groups for pods are on but a node group uses an unsupported instance family',
   description:
     'The vpc-cni env ENABLE_POD_ENI is "true" and a managed node group has an instance type whose family does not support trunk ENIs (t families and pre-Nitro families; config podSecurityGroupUnsupportedFamilies).',
+  risk: 'Pods that ask for a SecurityGroupPolicy on these nodes stay Pending.',
   remediation:
-    'Create a node group of a Nitro-based, non-t instance type (aws eks create-nodegroup ... --instance-types m5.large), move pods that use SecurityGroupPolicy to it, then delete the old group; in IaC change the node group InstanceTypes.',
+    'Create a node group of a Nitro-based, non-t instance type: aws eks create-nodegroup --region {{region}} --cluster-name {{clusterName}} --nodegroup-name {{resourceId}}-nitro --instance-types m5.large --subnets <subnet-ids> --node-role <node-role-arn>, move pods that use a SecurityGroupPolicy to it, then delete {{resourceId}} (CloudFormation: AWS::EKS::Nodegroup InstanceTypes; Terraform: aws_eks_node_group instance_types).',
   references: [DOCS.podSecurityGroups],
   resourceType: 'nodegroup',
   requires: ['cluster', 'vpcCni', 'nodegroups'],
   evaluate(ctx, config) {
     const cni = ctx.vpcCni;
-    if (!cni) throw new Error('vpc-cni settings are unknown');
+    if (!cni) return notJudged(ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown');
     if (cni.env.ENABLE_POD_ENI !== 'true') return [];
     const patterns = config.podSecurityGroupUnsupportedFamilies;
     return ctx.inventory.nodegroups.flatMap((nodegroup) => {

@@ -1,6 +1,6 @@
-import { cidrTextContains, isWorldCidr } from '../cidr.ts';
+import { cidrTextContains, worldSet } from '../cidr.ts';
 import type { ClusterContext } from '../cluster-context.ts';
-import type { RuleDefinition } from '../model.ts';
+import { notJudged, type RuleDefinition } from '../model.ts';
 import { DOCS } from './references.ts';
 import { uniqueIds, WORKLOAD_SUBNET_PARTS } from './subnet-helpers.ts';
 
@@ -13,11 +13,17 @@ interface UnreachableSubnet {
   publicIps?: string[];
 }
 
+/** A private-egress subnet whose egress path the scanner cannot follow (not through a NAT gateway). */
+interface UnjudgedSubnet {
+  subnetId: string;
+  egressVia: string;
+}
+
 function whyUnreachable(
   ctx: ClusterContext,
   subnetId: string,
   cidrs: readonly string[],
-): UnreachableSubnet | undefined {
+): UnreachableSubnet | UnjudgedSubnet | undefined {
   const vpc = ctx.vpc;
   const subnetClass = ctx.subnetClass(subnetId);
   // Unknown subnet or unknown routing: nothing can be said about it.
@@ -37,10 +43,24 @@ function whyUnreachable(
         'public: nodes egress with their own public IPs, which are not known in advance and cannot be listed',
     };
   }
-  const route = vpc.routing(subnetId).defaultRoutes.find((r) => r.DestinationCidrBlock === '0.0.0.0/0');
+  const routes = vpc.routing(subnetId).defaultRoutes;
+  const route = routes.find((r) => r.DestinationCidrBlock === '0.0.0.0/0');
   // Egress through a transit gateway, peering or appliance leaves from addresses this
-  // scan cannot see; it is neither confirmed nor flagged.
-  if (!route?.NatGatewayId) return undefined;
+  // scan cannot see: RULES.md leaves the rule not judged for the cluster.
+  if (!route?.NatGatewayId) {
+    const target = route ?? routes[0];
+    const via = target
+      ? (target.TransitGatewayId ??
+        target.VpcPeeringConnectionId ??
+        target.InstanceId ??
+        target.NetworkInterfaceId ??
+        target.EgressOnlyInternetGatewayId ??
+        target.CoreNetworkArn ??
+        target.GatewayId ??
+        'another target')
+      : 'another target';
+    return { subnetId, egressVia: via };
+  }
   const natGatewayId = route.NatGatewayId;
   const nat = vpc.natGatewaysById.get(natGatewayId);
   if (!nat) {
@@ -82,21 +102,30 @@ export const endpointNodesCannotReach: RuleDefinition = {
   title: 'Nodes cannot reach the restricted public API endpoint',
   description:
     'endpointPrivateAccess is false and the public endpoint only allows listed CIDRs, yet a node or Fargate subnet is isolated, is public (node IPs unknown in advance), or egresses through a NAT gateway whose public IPs are not all in publicAccessCidrs.',
+  risk: 'Nodes and Fargate pods in those subnets cannot register with the API server: they never join, or drop out.',
   remediation:
-    'Enable the private endpoint so nodes reach the API server inside the VPC: aws eks update-cluster-config --name <cluster> --resources-vpc-config endpointPrivateAccess=true — or add every NAT gateway public IP to publicAccessCidrs (aws eks update-cluster-config --name <cluster> --resources-vpc-config publicAccessCidrs="<nat-ip>/32,…").',
-  references: [DOCS.endpointAccess, DOCS.privateClusters, 'Prowler eks_cluster_private_nodes_enabled'],
+    'Enable the private endpoint so nodes reach the API server inside the VPC: aws eks update-cluster-config --region {{region}} --name {{clusterName}} --resources-vpc-config endpointPrivateAccess=true (CloudFormation: AWS::EKS::Cluster ResourcesVpcConfig.EndpointPrivateAccess: true; Terraform: aws_eks_cluster vpc_config.endpoint_private_access = true), or add the NAT gateway addresses to the allow-list: aws eks update-cluster-config --region {{region}} --name {{clusterName}} --resources-vpc-config publicAccessCidrs="{{suggestedCidrs}}".',
+  references: [DOCS.endpointAccess, DOCS.privateClusters],
   resourceType: 'cluster',
   requires: [...WORKLOAD_SUBNET_PARTS, 'routeTables', 'natGateways'],
   evaluate(ctx) {
     if (ctx.endpointPrivateAccess || !ctx.endpointPublicAccess) return [];
     const cidrs = ctx.publicAccessCidrs;
-    if (cidrs.length === 0 || cidrs.some(isWorldCidr)) return [];
+    if (cidrs.length === 0 || worldSet(cidrs).length > 0) return [];
     const subnets: UnreachableSubnet[] = [];
+    const unjudged: UnjudgedSubnet[] = [];
     for (const subnetId of uniqueIds([...ctx.nodeSubnetIds, ...ctx.fargateSubnetIds])) {
-      const unreachable = whyUnreachable(ctx, subnetId, cidrs);
-      if (unreachable) subnets.push(unreachable);
+      const outcome = whyUnreachable(ctx, subnetId, cidrs);
+      if (outcome && 'egressVia' in outcome) unjudged.push(outcome);
+      else if (outcome) subnets.push(outcome);
+    }
+    if (unjudged.length > 0) {
+      return notJudged(
+        `egress of ${unjudged.map((u) => `${u.subnetId} (via ${u.egressVia})`).join(', ')} is not through a NAT gateway: its public source address cannot be known`,
+      );
     }
     if (subnets.length === 0) return [];
+    const natIps = [...new Set(subnets.flatMap((s) => s.publicIps ?? []))].map((ip) => `${ip}/32`);
     return [
       {
         resourceId: ctx.clusterArn,
@@ -106,6 +135,7 @@ export const endpointNodesCannotReach: RuleDefinition = {
           publicAccessCidrs: cidrs,
           subnets,
         },
+        remediationValues: { suggestedCidrs: [...cidrs, ...natIps.filter((c) => !cidrs.includes(c))].join(',') },
       },
     ];
   },

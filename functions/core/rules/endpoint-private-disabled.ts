@@ -13,7 +13,8 @@ export const endpointPrivateDisabled: RuleDefinition = {
   description:
     'endpointPrivateAccess is false (the AWS default), so node to control-plane traffic leaves the VPC through the public endpoint.',
   remediation:
-    'Enable the private endpoint: aws eks update-cluster-config --name <cluster> --resources-vpc-config endpointPrivateAccess=true (console: cluster > Networking > Manage endpoint access; Terraform: vpc_config.endpoint_private_access = true).',
+    'Enable the private endpoint: aws eks update-cluster-config --region {{region}} --name {{clusterName}} --resources-vpc-config endpointPrivateAccess=true (console: cluster > Networking > Manage endpoint access; CloudFormation: AWS::EKS::Cluster ResourcesVpcConfig.EndpointPrivateAccess: true; Terraform: aws_eks_cluster vpc_config.endpoint_private_access = true).',
+  risk: 'Node to control-plane traffic leaves the VPC and depends on internet egress and the public allow-list.',
   references: [DOCS.endpointAccess, 'Prowler eks_cluster_private_nodes_enabled'],
   resourceType: 'cluster',
   requires: ['cluster'],

@@ -13,7 +13,8 @@ export const endpointPrivateDnsDisabled: RuleDefinition = {
   description:
     'endpointPrivateAccess is true but the cluster VPC has enableDnsHostnames or enableDnsSupport set to false, so the private endpoint name does not resolve inside the VPC.',
   remediation:
-    'Enable both VPC DNS attributes: aws ec2 modify-vpc-attribute --vpc-id <vpc> --enable-dns-support "{\\"Value\\":true}" then aws ec2 modify-vpc-attribute --vpc-id <vpc> --enable-dns-hostnames "{\\"Value\\":true}" (Terraform: aws_vpc.enable_dns_support / enable_dns_hostnames = true).',
+    'Enable both VPC DNS attributes: aws ec2 modify-vpc-attribute --region {{region}} --vpc-id {{vpcId}} --enable-dns-support "{\\"Value\\":true}" then aws ec2 modify-vpc-attribute --region {{region}} --vpc-id {{vpcId}} --enable-dns-hostnames "{\\"Value\\":true}" (CloudFormation: AWS::EC2::VPC EnableDnsSupport / EnableDnsHostnames: true; Terraform: aws_vpc enable_dns_support / enable_dns_hostnames = true).',
+  risk: 'The private endpoint name does not resolve inside the VPC: nodes cannot find the API server.',
   references: [DOCS.endpointAccess, DOCS.vpcDns],
   resourceType: 'cluster',
   requires: ['cluster', 'vpc'],

@@ -1,33 +1,31 @@
-import { cidrContains, isWorldCidr, parseCidr } from '../cidr.ts';
+import { cidrContains, parseCidr, worldSet } from '../cidr.ts';
 import type { RuleDefinition } from '../model.ts';
 import { DOCS } from './references.ts';
 
 /**
  * The public endpoint is restricted, but to blocks so large (or so far outside the
- * organisation's known egress ranges) that the restriction means little. World CIDRs
- * are left to `endpoint-public-open`, so one misconfiguration is reported once.
+ * organisation's known egress ranges) that the restriction means little. A list that adds
+ * up to the whole internet is left to `endpoint-public-open`, so one misconfiguration is
+ * reported once.
  */
 export const endpointPublicCidrBroad: RuleDefinition = {
   id: 'endpoint-public-cidr-broad',
   severity: 'MEDIUM',
   title: 'Cluster API endpoint allows overly broad public CIDRs',
   description:
-    'endpointPublicAccess is true and a non-world publicAccessCidrs entry is an IPv4 block shorter than the configured minimum prefix (/16 by default), or lies outside the configured allow-list (allowedPublicCidrs) when one is set.',
+    'endpointPublicAccess is true, publicAccessCidrs does not add up to the whole internet, and an entry is an IPv4 block shorter than the configured minimum prefix (/16 by default), or lies outside the configured allow-list (allowedPublicCidrs) when one is set.',
+  risk: 'Far more of the internet than your own networks can reach the Kubernetes API server and try credentials against it.',
   remediation:
-    'List only the egress ranges of your offices, VPN and CI runners, or turn the public endpoint off: aws eks update-cluster-config --name <cluster> --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs="203.0.113.0/24,198.51.100.0/24" (Terraform: vpc_config.public_access_cidrs).',
-  references: [
-    DOCS.endpointAccess,
-    'Security Hub EKS.1',
-    'Prowler eks_control_plane_endpoint_access_restricted',
-  ],
+    'List only the egress ranges of your offices, VPN and CI runners, or turn the public endpoint off: aws eks update-cluster-config --region {{region}} --name {{clusterName}} --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs="{{narrowedPublicAccessCidrs}}" (or endpointPublicAccess=false,endpointPrivateAccess=true). CloudFormation: AWS::EKS::Cluster ResourcesVpcConfig.PublicAccessCidrs; Terraform: aws_eks_cluster vpc_config.public_access_cidrs.',
+  references: [DOCS.endpointAccess],
   resourceType: 'cluster',
   requires: ['cluster'],
   evaluate(ctx, config) {
     if (!ctx.endpointPublicAccess) return [];
+    if (worldSet(ctx.publicAccessCidrs).length > 0) return [];
     const allowed = config.allowedPublicCidrs.map((text) => ({ text, cidr: parseCidr(text) }));
     const offending: { cidr: string; reasons: string[] }[] = [];
     for (const text of ctx.publicAccessCidrs) {
-      if (isWorldCidr(text)) continue;
       const cidr = parseCidr(text);
       // EKS rejects malformed CIDRs, so one here cannot be judged; it is not guessed at.
       if (cidr === undefined) continue;
@@ -42,6 +40,9 @@ export const endpointPublicCidrBroad: RuleDefinition = {
       if (reasons.length > 0) offending.push({ cidr: text, reasons });
     }
     if (offending.length === 0) return [];
+    // The list without the offending blocks, plus the allow-list (or a placeholder for what to allow).
+    const kept = ctx.publicAccessCidrs.filter((text) => !offending.some((o) => o.cidr === text));
+    const replacement = config.allowedPublicCidrs.length > 0 ? config.allowedPublicCidrs : ['<narrowerCidrs>'];
     return [
       {
         resourceId: ctx.clusterArn,
@@ -52,6 +53,7 @@ export const endpointPublicCidrBroad: RuleDefinition = {
           allowedPublicCidrs: config.allowedPublicCidrs,
           offendingCidrs: offending,
         },
+        remediationValues: { narrowedPublicAccessCidrs: [...new Set([...kept, ...replacement])].join(',') },
       },
     ];
   },

@@ -10,7 +10,8 @@ export const fargatePublicSubnet: RuleDefinition = {
   description:
     'A Fargate profile lists a subnet of class public (default route to an internet gateway); Fargate pods run only in private subnets.',
   remediation:
-    'Fargate profiles are immutable: create a replacement with private subnets only (aws eks create-fargate-profile --cluster-name <cluster> --fargate-profile-name <name>-v2 --pod-execution-role-arn <role> --subnets subnet-private-a subnet-private-b --selectors namespace=<ns>) and delete the old one (aws eks delete-fargate-profile).',
+    'Fargate profiles are immutable: create a replacement with private subnets only (aws eks create-fargate-profile --region {{region}} --cluster-name {{clusterName}} --fargate-profile-name {{resourceId}}-private --pod-execution-role-arn <pod-execution-role-arn> --subnets {{privateSubnetIds}} --selectors namespace=<namespace>), then aws eks delete-fargate-profile --region {{region}} --cluster-name {{clusterName}} --fargate-profile-name {{resourceId}} (CloudFormation: AWS::EKS::FargateProfile Subnets; Terraform: aws_eks_fargate_profile subnet_ids).',
+  risk: 'Fargate pods are not scheduled in the public subnet: they stay Pending.',
   references: [DOCS.fargate, DOCS.vpcRequirements],
   resourceType: 'fargate-profile',
   requires: ['cluster', 'fargateProfiles', 'subnets', 'routeTables'],
@@ -27,6 +28,10 @@ export const fargatePublicSubnet: RuleDefinition = {
             fargateProfileName: profile.fargateProfileName,
             subnets: profile.subnets,
             publicSubnetIds,
+          },
+          remediationValues: {
+            privateSubnetIds:
+              (profile.subnets ?? []).filter((id) => !publicSubnetIds.includes(id)).join(' ') || '<private-subnet-ids>',
           },
         },
       ];

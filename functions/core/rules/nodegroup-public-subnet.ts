@@ -13,7 +13,8 @@ export const nodegroupPublicSubnet: RuleDefinition = {
   description:
     'A managed node group lists a subnet of class public (default route to an internet gateway), so its nodes get public addresses.',
   remediation:
-    'Node group subnets cannot be changed: create a replacement in private subnets (aws eks create-nodegroup --cluster-name <cluster> --nodegroup-name <name>-private --subnets subnet-private-a subnet-private-b --node-role <role>), move workloads, then aws eks delete-nodegroup the old one.',
+    'Node group subnets cannot be changed: create a replacement in private subnets (aws eks create-nodegroup --region {{region}} --cluster-name {{clusterName}} --nodegroup-name {{resourceId}}-private --subnets <private-subnet-ids> --node-role <node-role-arn>), move workloads, then aws eks delete-nodegroup --region {{region}} --cluster-name {{clusterName}} --nodegroup-name {{resourceId}} (CloudFormation: AWS::EKS::Nodegroup Subnets; Terraform: aws_eks_node_group subnet_ids).',
+  risk: 'Nodes get public addresses and are one security-group mistake away from the internet.',
   references: [DOCS.managedNodeGroups, DOCS.vpcRequirements],
   resourceType: 'nodegroup',
   requires: ['cluster', 'nodegroups', 'subnets', 'routeTables'],

@@ -15,7 +15,8 @@ export const nodegroupSshOpen: RuleDefinition = {
     'Remote access cannot be changed on an existing node group: create a replacement with aws eks create-nodegroup ... --remote-access ec2SshKey=<key>,sourceSecurityGroups=<bastion-sg> (or drop remoteAccess and use SSM Session Manager), move workloads, then delete the old group. In IaC set RemoteAccess.SourceSecurityGroups.',
   references: [
     DOCS.managedNodeGroups,
-    'Security Hub EC2.19',
+    'Security Hub EC2.13',
+    'Security Hub EC2.53',
     'Prowler ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22',
   ],
   resourceType: 'nodegroup',

@@ -17,4 +17,10 @@ export const DOCS = {
   vpcDns: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html',
   ipAddressing: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html',
   subnetSizing: 'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html',
+  networkAcls: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
+  flowLogs: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html',
+  interfaceEndpoints: 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html',
+  instanceMetadata: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html',
+  iamBestPractices: 'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html',
+  launchTemplates: 'https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html',
 } as const;

@@ -1,9 +1,9 @@
 /**
- * Security-group permission matching shared by the `sg-*` rules. EC2 reports protocols
- * either by name (`tcp`) or by IANA number (`6`) depending on how the rule was created,
- * so every comparison goes through {@link protocolName}.
+ * Security-group permission matching shared by the `sg-*` and `hybrid-*` rules. EC2 reports
+ * protocols either by name (`tcp`) or by IANA number (`6`) depending on how the rule was
+ * created, so every comparison goes through {@link protocolName}.
  */
-import { cidrContains, isWorldCidr, parseCidr } from '../cidr.ts';
+import { type Cidr, cidrContains, minimalWorldSet, parseCidr } from '../cidr.ts';
 import type { ClusterContext } from '../cluster-context.ts';
 import type { Ec2IpPermission, Ec2SecurityGroup } from '../snapshot.ts';
 
@@ -31,6 +31,8 @@ export function protocolName(permission: Ec2IpPermission): string {
 
 /** Protocols whose From/To fields are port numbers (for ICMP they are type and code). */
 const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+/** Protocols whose From/To fields are an ICMP type and code (-1: any). */
+const ICMP_PROTOCOLS = new Set(['icmp', 'icmpv6']);
 
 export interface PortRange {
   from: number;
@@ -52,7 +54,7 @@ export function portRange(permission: Ec2IpPermission): PortRange | undefined {
   return { from, to };
 }
 
-/** Whether the permission lets TCP traffic to `port` in: protocol all, or tcp/6 with From ≤ port ≤ To. */
+/** Whether the permission lets TCP traffic to `port` through: protocol all, or tcp/6 with From ≤ port ≤ To. */
 export function allowsTcpPort(permission: Ec2IpPermission, port: number): boolean {
   const protocol = protocolName(permission);
   if (protocol !== 'all' && protocol !== 'tcp') return false;
@@ -72,11 +74,9 @@ export function ipv4Sources(permission: Ec2IpPermission): string[] {
   return (permission.IpRanges ?? []).flatMap((range) => (range.CidrIp ? [range.CidrIp] : []));
 }
 
-/** Source CIDRs (IPv4 and IPv6) of a permission that are the whole internet. */
-export function worldSources(permission: Ec2IpPermission): string[] {
-  const v4 = ipv4Sources(permission);
-  const v6 = (permission.Ipv6Ranges ?? []).flatMap((range) => (range.CidrIpv6 ? [range.CidrIpv6] : []));
-  return [...v4, ...v6].filter(isWorldCidr);
+/** IPv6 source CIDRs of a permission. */
+export function ipv6Sources(permission: Ec2IpPermission): string[] {
+  return (permission.Ipv6Ranges ?? []).flatMap((range) => (range.CidrIpv6 ? [range.CidrIpv6] : []));
 }
 
 /**
@@ -114,28 +114,304 @@ export function lookupGroups(ctx: ClusterContext, groupIds: readonly string[]): 
   return { found, missing };
 }
 
-/** Subnet ids with their IPv4 CIDR (undefined when the subnet is not in the inventory), for evidence. */
+/** A subnet's addresses as the "blocked" rules compare them with security-group sources. */
+export interface SubnetAddresses {
+  subnetId: string;
+  /** IPv4 block; undefined when the subnet is not in the inventory. */
+  cidr?: string;
+  /** Associated IPv6 blocks; only set when asked for (IPv6 clusters). */
+  ipv6Cidrs?: string[];
+}
+
+/**
+ * Subnet ids with their IPv4 CIDR (undefined when the subnet is not in the inventory), and
+ * with their IPv6 blocks when `withIpv6` (RULES.md: for IPv6 clusters the "blocked" rules
+ * also accept a source covering every subnet's IPv6 block).
+ */
 export function subnetCidrs(
   ctx: ClusterContext,
   subnetIds: readonly string[],
-): { subnetId: string; cidr?: string }[] {
-  return subnetIds.map((subnetId) => ({ subnetId, cidr: ctx.subnet(subnetId)?.CidrBlock }));
+  withIpv6 = false,
+): SubnetAddresses[] {
+  return subnetIds.map((subnetId) => {
+    const subnet = ctx.subnet(subnetId);
+    const addresses: SubnetAddresses = { subnetId, cidr: subnet?.CidrBlock };
+    if (withIpv6) {
+      addresses.ipv6Cidrs = (subnet?.Ipv6CidrBlockAssociationSet ?? []).flatMap((association) =>
+        association.Ipv6CidrBlock ? [association.Ipv6CidrBlock] : [],
+      );
+    }
+    return addresses;
+  });
 }
 
 /**
  * Whether traffic to TCP `port` from the `sources` (security groups and subnets) is let
  * into at least one of the `targets` groups: by a group reference to a source SG, or by
- * IPv4 CIDRs that, across all the target groups' rules, cover every source subnet.
+ * CIDRs that, across all the target groups' rules, cover every source subnet — its IPv4
+ * block, or (when the subnet lists `ipv6Cidrs`) every one of its IPv6 blocks.
  */
 export function tcpPortReachable(
   targets: readonly Ec2SecurityGroup[],
   port: number,
   sourceGroupIds: readonly string[],
-  sourceSubnetCidrs: readonly (string | undefined)[],
-): { byGroupReference: boolean; byCidr: boolean; allowingCidrs: string[] } {
+  sourceSubnets: readonly SubnetAddresses[],
+): { byGroupReference: boolean; byCidr: boolean; allowingCidrs: string[]; allowingIpv6Cidrs: string[] } {
   const permissions = targets.flatMap((group) => group.IpPermissions).filter((p) => allowsTcpPort(p, port));
   const byGroupReference = permissions.some((p) => referencesAnyGroup(p, sourceGroupIds));
   const allowingCidrs = [...new Set(permissions.flatMap(ipv4Sources))];
-  const byCidr = cidrsCoverAll(allowingCidrs, sourceSubnetCidrs);
-  return { byGroupReference, byCidr, allowingCidrs };
+  const allowingIpv6Cidrs = [...new Set(permissions.flatMap(ipv6Sources))];
+  const byCidr =
+    sourceSubnets.length > 0 &&
+    sourceSubnets.every(
+      (subnet) =>
+        cidrsCoverAll(allowingCidrs, [subnet.cidr]) ||
+        (subnet.ipv6Cidrs !== undefined && cidrsCoverAll(allowingIpv6Cidrs, subnet.ipv6Cidrs)),
+    );
+  return { byGroupReference, byCidr, allowingCidrs, allowingIpv6Cidrs };
+}
+
+// ---------------------------------------------------------------------------------------
+// World exposures (RULES.md "world"): where one security group admits the whole internet,
+// by one rule or by a set of rules whose CIDRs together cover the whole IPv4 or IPv6 space
+// for the same protocol and port.
+
+/** One source CIDR of one ingress rule. */
+export interface IngressSource {
+  permission: Ec2IpPermission;
+  cidr: string;
+}
+
+/** A protocol and port (or ICMP type/code) scope of a security group that admits the world. */
+export interface WorldExposure {
+  /** Canonical protocol ({@link protocolName}); `all` is every protocol and port. */
+  protocol: string;
+  /** First and last port for tcp/udp/sctp; ICMP type and code (-1: any) for icmp/icmpv6; absent otherwise. */
+  fromPort?: number;
+  toPort?: number;
+  /** Every CIDR of the world set ({@link minimalWorldSet}), e.g. `0.0.0.0/0`, or `0.0.0.0/1` + `128.0.0.0/1`. */
+  cidrs: string[];
+  /** The rules and CIDRs that make it up: what to revoke. */
+  sources: IngressSource[];
+}
+
+export interface WorldExposureAnalysis {
+  /** `all` first, then per protocol its port segments (or ICMP types) in ascending order. */
+  exposures: WorldExposure[];
+  /** Whether this source CIDR of this rule belongs to a world set of the group. */
+  partOfWorldSet(permission: Ec2IpPermission, cidr: string): boolean;
+}
+
+interface Entry {
+  permission: Ec2IpPermission;
+  protocol: string;
+  sources: { cidr: string; key: string; version: 4 | 6 }[];
+}
+
+function toEntry(permission: Ec2IpPermission): Entry {
+  const sources = [...ipv4Sources(permission), ...ipv6Sources(permission)].flatMap((cidr) => {
+    const parsed = parseCidr(cidr);
+    return parsed ? [{ cidr, key: cidrKey(parsed), version: parsed.version }] : [];
+  });
+  return { permission, protocol: protocolName(permission), sources };
+}
+
+function cidrKey(cidr: Cidr): string {
+  return `${cidr.version}:${cidr.network}/${cidr.prefix}`;
+}
+
+/** ICMP type and code of a permission; -1 (or absent) is "any". */
+function icmpKey(permission: Ec2IpPermission): { type: number; code: number } {
+  const type = permission.FromPort === undefined || permission.FromPort < 0 ? -1 : permission.FromPort;
+  const code = permission.ToPort === undefined || permission.ToPort < 0 ? -1 : permission.ToPort;
+  return { type, code };
+}
+
+function icmpCovers(outer: { type: number; code: number }, inner: { type: number; code: number }): boolean {
+  return outer.type === -1 || (outer.type === inner.type && (outer.code === -1 || outer.code === inner.code));
+}
+
+/** The world set of the `active` rules: CIDRs and sources of each IP version whose union is world. */
+type WorldOf = (
+  active: readonly Entry[],
+  broader: ReadonlySet<Entry>,
+) => { cidrs: string[]; sources: IngressSource[] } | undefined;
+
+/**
+ * Computes the world exposures of one security group's ingress rules. A protocol `-1`
+ * rule covers every protocol and port; tcp/udp/sctp ranges are cut into segments at the
+ * rules' range boundaries (never port by port), and a segment is exposed when the union of
+ * the CIDRs of the rules covering it is the whole IPv4 or IPv6 space. Adjacent segments
+ * with the same world set are merged. A set made only of rules of a broader scope (all
+ * traffic, an ICMP rule for every type) is that scope's exposure and is not repeated.
+ */
+export function worldExposures(group: Ec2SecurityGroup): WorldExposureAnalysis {
+  const entries = group.IpPermissions.map(toEntry).filter((entry) => entry.sources.length > 0);
+  const members = new Map<Ec2IpPermission, Set<string>>();
+
+  const worldOf: WorldOf = (active, broader) => {
+    const cidrs: string[] = [];
+    const sources: IngressSource[] = [];
+    for (const version of [4, 6] as const) {
+      const pairs = active.flatMap((entry) =>
+        entry.sources.filter((source) => source.version === version).map((source) => ({ entry, source })),
+      );
+      const set = minimalWorldSet(pairs.map((pair) => pair.source.cidr));
+      if (set.length === 0) continue;
+      const keys = new Set(set.map((text) => cidrKey(parseCidr(text) as Cidr)));
+      const inSet = pairs.filter((pair) => keys.has(pair.source.key));
+      for (const { entry, source } of inSet) {
+        const marked = members.get(entry.permission) ?? new Set<string>();
+        marked.add(source.cidr);
+        members.set(entry.permission, marked);
+      }
+      if (inSet.every((pair) => broader.has(pair.entry))) continue;
+      cidrs.push(...set);
+      sources.push(
+        ...inSet.map(({ entry, source }) => ({ permission: entry.permission, cidr: source.cidr })),
+      );
+    }
+    return cidrs.length > 0 ? { cidrs, sources } : undefined;
+  };
+
+  const exposures: WorldExposure[] = [];
+  const allEntries = entries.filter((entry) => entry.protocol === 'all');
+  const allWorld = worldOf(allEntries, new Set());
+  if (allWorld) exposures.push({ protocol: 'all', ...allWorld });
+  const broaderThanProtocol = new Set(allEntries);
+
+  const protocols = [...new Set(entries.map((entry) => entry.protocol))].filter((p) => p !== 'all');
+  for (const protocol of protocols) {
+    const own = entries.filter((entry) => entry.protocol === protocol);
+    if (PORT_PROTOCOLS.has(protocol)) {
+      exposures.push(...portExposures(protocol, own, allEntries, worldOf));
+    } else if (ICMP_PROTOCOLS.has(protocol)) {
+      exposures.push(...icmpExposures(protocol, own, allEntries, worldOf));
+    } else {
+      const world = worldOf([...own, ...allEntries], broaderThanProtocol);
+      if (world) exposures.push({ protocol, ...world });
+    }
+  }
+
+  return {
+    exposures,
+    partOfWorldSet: (permission, cidr) => members.get(permission)?.has(cidr) ?? false,
+  };
+}
+
+/** Port segments of one tcp/udp/sctp protocol: boundaries are the rules' range ends, so the work is per rule, not per port. */
+function portExposures(
+  protocol: string,
+  own: readonly Entry[],
+  allEntries: readonly Entry[],
+  worldOf: WorldOf,
+): WorldExposure[] {
+  const ranged = [...own, ...allEntries].map((entry) => ({
+    entry,
+    range: portRange(entry.permission) ?? { from: 0, to: 65535 },
+  }));
+  const boundaries = new Set<number>([0, 65536]);
+  for (const { range } of ranged) {
+    if (range.from > range.to) continue;
+    boundaries.add(range.from);
+    boundaries.add(range.to + 1);
+  }
+  const cuts = [...boundaries].filter((b) => b >= 0 && b <= 65536).sort((a, b) => a - b);
+  const broader = new Set(allEntries);
+  const result: WorldExposure[] = [];
+  let previous: WorldExposure | undefined;
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const from = cuts[i] as number;
+    const to = (cuts[i + 1] as number) - 1;
+    const active = ranged
+      .filter(({ range }) => range.from <= from && to <= range.to)
+      .map(({ entry }) => entry);
+    const world = active.length > 0 ? worldOf(active, broader) : undefined;
+    if (!world) {
+      previous = undefined;
+      continue;
+    }
+    if (previous && sameCidrs(previous.cidrs, world.cidrs)) {
+      previous.toPort = to;
+      addSources(previous.sources, world.sources);
+      continue;
+    }
+    previous = { protocol, fromPort: from, toPort: to, ...world };
+    result.push(previous);
+  }
+  return result;
+}
+
+/** ICMP scopes: each type/code a rule names; rules of a broader type/code (or all traffic) count as broader. */
+function icmpExposures(
+  protocol: string,
+  own: readonly Entry[],
+  allEntries: readonly Entry[],
+  worldOf: WorldOf,
+): WorldExposure[] {
+  const keys = own
+    .map((entry) => icmpKey(entry.permission))
+    .filter((key, index, list) => list.findIndex((k) => k.type === key.type && k.code === key.code) === index)
+    .sort((a, b) => a.type - b.type || a.code - b.code);
+  const result: WorldExposure[] = [];
+  for (const key of keys) {
+    const covering = own.filter((entry) => icmpCovers(icmpKey(entry.permission), key));
+    const broader = new Set([
+      ...allEntries,
+      ...covering.filter((entry) => {
+        const outer = icmpKey(entry.permission);
+        return outer.type !== key.type || outer.code !== key.code;
+      }),
+    ]);
+    const world = worldOf([...covering, ...allEntries], broader);
+    if (world) result.push({ protocol, fromPort: key.type, toPort: key.code, ...world });
+  }
+  return result;
+}
+
+function addSources(target: IngressSource[], sources: readonly IngressSource[]): void {
+  for (const source of sources) {
+    if (!target.some((s) => s.permission === source.permission && s.cidr === source.cidr))
+      target.push(source);
+  }
+}
+
+function sameCidrs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((cidr) => b.includes(cidr));
+}
+
+/**
+ * The `--ip-permissions` JSON of `aws ec2 revoke-security-group-ingress` that removes
+ * exactly these source CIDRs from their rules (EC2 revokes per rule, protocol, ports and
+ * CIDR, so each rule is named as it stands). With `replacement`, the same rules with each
+ * CIDR replaced by a placeholder, for the matching `authorize-security-group-ingress`.
+ */
+export function ipPermissionsJson(
+  sources: readonly IngressSource[],
+  replacement?: { ipv4: string; ipv6: string },
+): string {
+  const byPermission = new Map<Ec2IpPermission, string[]>();
+  for (const source of sources) {
+    const list = byPermission.get(source.permission) ?? [];
+    if (!list.includes(source.cidr)) list.push(source.cidr);
+    byPermission.set(source.permission, list);
+  }
+  const permissions = [...byPermission].map(([permission, cidrs]) => {
+    const v4 = cidrs.filter((cidr) => !cidr.includes(':'));
+    const v6 = cidrs.filter((cidr) => cidr.includes(':'));
+    const protocol = protocolName(permission);
+    const ports =
+      protocol === 'all' || (permission.FromPort === undefined && permission.ToPort === undefined)
+        ? {}
+        : { FromPort: permission.FromPort, ToPort: permission.ToPort };
+    const ipv4 = replacement ? (v4.length > 0 ? [replacement.ipv4] : []) : v4;
+    const ipv6 = replacement ? (v6.length > 0 ? [replacement.ipv6] : []) : v6;
+    return {
+      IpProtocol: permission.IpProtocol,
+      ...ports,
+      ...(ipv4.length > 0 ? { IpRanges: ipv4.map((CidrIp) => ({ CidrIp })) } : {}),
+      ...(ipv6.length > 0 ? { Ipv6Ranges: ipv6.map((CidrIpv6) => ({ CidrIpv6 })) } : {}),
+    };
+  });
+  return JSON.stringify(permissions);
 }

@@ -38,6 +38,40 @@ export function hasEnabledRoleTag(subnet: Ec2Subnet, key: string): boolean {
   return value === '1' || value === '';
 }
 
+/**
+ * RULES.md `subnet-role-tag-mismatch`: the role tags a subnet carries that contradict its
+ * class (any value counts as tagged). Shared by the two "tag missing" rules, which stay
+ * silent for a subnet this rule reports (one finding per fix).
+ */
+export function roleTagMismatches(
+  subnet: Ec2Subnet,
+  subnetClass: SubnetClass,
+): { tagKey: string; tagValue: string; reason: string }[] {
+  const mismatches: { tagKey: string; tagValue: string; reason: string }[] = [];
+  if (Object.hasOwn(subnet.Tags, ELB_ROLE_TAG) && subnetClass !== 'public') {
+    mismatches.push({
+      tagKey: ELB_ROLE_TAG,
+      tagValue: subnet.Tags[ELB_ROLE_TAG] ?? '',
+      reason: `internet-facing role tag on a ${subnetClass} subnet`,
+    });
+  }
+  if (Object.hasOwn(subnet.Tags, INTERNAL_ELB_ROLE_TAG) && subnetClass === 'public') {
+    mismatches.push({
+      tagKey: INTERNAL_ELB_ROLE_TAG,
+      tagValue: subnet.Tags[INTERNAL_ELB_ROLE_TAG] ?? '',
+      reason: 'internal role tag on a public subnet',
+    });
+  }
+  return mismatches;
+}
+
+/** Other clusters' `kubernetes.io/cluster/<other>` tags on a subnet, with their values. */
+export function otherClusterTags(subnet: Ec2Subnet, clusterName: string): { clusterName: string; tagKey: string; value: string }[] {
+  return Object.entries(subnet.Tags)
+    .filter(([key]) => key.startsWith(CLUSTER_TAG_PREFIX) && key.slice(CLUSTER_TAG_PREFIX.length) !== clusterName)
+    .map(([key, value]) => ({ clusterName: key.slice(CLUSTER_TAG_PREFIX.length), tagKey: key, value }));
+}
+
 /** The subnets among `ids` that the inventory contains, in order; unknown ids are skipped (cannot be judged). */
 export function knownSubnets(ctx: ClusterContext, ids: readonly string[]): Ec2Subnet[] {
   const found: Ec2Subnet[] = [];

@@ -19,7 +19,8 @@ export const subnetIpExhaustion: RuleDefinition = {
   description:
     'For a cluster, node or Fargate subnet, usable = 2^(32-prefix) - 5 and free = AvailableIpAddressCount. HIGH when free < 6 or free/usable < 5%; else MEDIUM when free < 16 or free/usable < 15% (thresholds configurable under ipExhaustion).',
   remediation:
-    'Add address space: aws ec2 associate-vpc-cidr-block --vpc-id <vpc> --cidr-block 100.64.0.0/16, create larger subnets (aws ec2 create-subnet) and move node groups to them, or enable prefix delegation / custom networking for pods.',
+    'Add address space: aws ec2 associate-vpc-cidr-block --region {{region}} --vpc-id {{vpcId}} --cidr-block 100.64.0.0/16 (CloudFormation: AWS::EC2::VPCCidrBlock; Terraform: aws_vpc_ipv4_cidr_block_association), create larger subnets in it (aws ec2 create-subnet --region {{region}} --vpc-id {{vpcId}} --availability-zone {{availabilityZone}} --cidr-block <new-cidr>) and move node groups off {{resourceId}}, or give pods addresses elsewhere with prefix delegation or custom networking.',
+  risk: 'New nodes, pods and load balancers in the subnet fail to get an address.',
   references: [DOCS.vpcRequirements, DOCS.subnetSizing, DOCS.customNetworking],
   resourceType: 'subnet',
   requires: RELATED_SUBNET_PARTS,
@@ -44,6 +45,7 @@ export const subnetIpExhaustion: RuleDefinition = {
         evidence: {
           ...subnetEvidence(ctx, subnet),
           cidr: subnet.CidrBlock,
+          vpcId: subnet.VpcId,
           free,
           usable,
           percent: Math.round(percent * 100) / 100,

@@ -35,8 +35,16 @@ export const subnetIsolatedMissingEndpoints: RuleDefinition = {
   description:
     "A node or Fargate subnet has no default route, and the VPC lacks a usable endpoint for one of ec2, ecr.api, ecr.dkr, s3, sts (config requiredVpcEndpoints). Interface endpoints count only when available with private DNS enabled; gateway endpoints only when attached to the subnet's effective route table.",
   remediation:
-    'Create the missing endpoints: aws ec2 create-vpc-endpoint --vpc-id <vpc> --vpc-endpoint-type Interface --service-name com.amazonaws.<region>.<service> --subnet-ids <subnets> --security-group-ids <sg> --private-dns-enabled, and for S3 aws ec2 create-vpc-endpoint --vpc-id <vpc> --vpc-endpoint-type Gateway --service-name com.amazonaws.<region>.s3 --route-table-ids <route-table-id>.',
-  references: [DOCS.privateClusters, DOCS.vpcRequirements],
+    'Create each missing endpoint ({{missingServices}}): aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Interface --service-name com.amazonaws.{{region}}.<service> --subnet-ids {{resourceId}} --security-group-ids <endpoint-sg> --private-dns-enabled, and for S3 a gateway endpoint: aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Gateway --service-name com.amazonaws.{{region}}.s3 --route-table-ids {{routeTableId}} (CloudFormation: AWS::EC2::VPCEndpoint; Terraform: aws_vpc_endpoint).',
+  risk: 'Nodes without internet egress cannot pull images, get credentials or join the cluster.',
+  references: [
+    DOCS.privateClusters,
+    DOCS.vpcRequirements,
+    'Security Hub EC2.10',
+    'Security Hub EC2.55',
+    'Security Hub EC2.56',
+    'Prowler vpc_endpoint_for_ec2_enabled',
+  ],
   resourceType: 'subnet',
   requires: [...WORKLOAD_SUBNET_PARTS, 'routeTables', 'vpcEndpoints'],
   evaluate(ctx, config) {
@@ -58,10 +66,12 @@ export const subnetIsolatedMissingEndpoints: RuleDefinition = {
           evidence: {
             ...subnetEvidence(ctx, subnet),
             missing,
+            vpcId: vpc.inventory.vpcId,
             routeTableId: routeTableId ?? null,
             viaMainRouteTable: routing.viaMainTable,
             vpcEndpointIds: endpoints.map((e) => e.VpcEndpointId),
           },
+          remediationValues: { missingServices: missing.join(', ') },
         },
       ];
     });

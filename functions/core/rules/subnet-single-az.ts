@@ -13,7 +13,8 @@ export const subnetSingleAz: RuleDefinition = {
   description:
     'The subnets in resourcesVpcConfig.subnetIds that exist in the VPC cover fewer than 2 distinct availability zones (deleted subnets count for none).',
   remediation:
-    'Give the cluster subnets in at least two availability zones: aws eks update-cluster-config --name <cluster> --resources-vpc-config subnetIds=subnet-aaa,subnet-bbb (Terraform: vpc_config.subnet_ids).',
+    'Give the cluster subnets in at least two availability zones: aws eks update-cluster-config --region {{region}} --name {{clusterName}} --resources-vpc-config subnetIds={{clusterSubnetIds}},<subnet-in-another-az> (CloudFormation: AWS::EKS::Cluster ResourcesVpcConfig.SubnetIds; Terraform: aws_eks_cluster vpc_config.subnet_ids).',
+  risk: 'One availability-zone outage takes the control-plane network interfaces down; EKS also refuses to create such a cluster.',
   references: [DOCS.vpcRequirements],
   resourceType: 'cluster',
   requires: ['cluster', 'subnets'],
@@ -36,6 +37,7 @@ export const subnetSingleAz: RuleDefinition = {
       {
         resourceId: ctx.clusterArn,
         evidence: { availabilityZones: [...zones], subnets, missingSubnetIds },
+        remediationValues: { clusterSubnetIds: ctx.clusterSubnetIds.join(',') },
       },
     ];
   },

@@ -5,8 +5,10 @@
  * counts and filter batching instead of hard-coded answers.
  */
 import {
+  DescribeFlowLogsCommand,
   DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -15,8 +17,10 @@ import {
   DescribeVpcsCommand,
   EC2Client,
   type Filter,
+  type FlowLog,
   type Instance,
   type NatGateway,
+  type NetworkAcl,
   type RouteTable,
   type SecurityGroup,
   type Subnet,
@@ -44,6 +48,8 @@ import { createAwsClients, EMULATOR_CREDENTIALS } from '../../../functions/adapt
 
 export const ACCOUNT_ID = '111122223333';
 export const FIXED_NOW = new Date('2026-03-01T12:00:00.000Z');
+/** The region most collector tests use. */
+export const REGION = 'eu-west-1';
 
 export interface FakeRegion {
   clusters: Cluster[];
@@ -57,6 +63,8 @@ export interface FakeRegion {
   vpcEndpoints: VpcEndpoint[];
   natGateways: NatGateway[];
   instances: Instance[];
+  networkAcls: NetworkAcl[];
+  flowLogs: FlowLog[];
 }
 
 export function emptyRegion(): FakeRegion {
@@ -72,6 +80,8 @@ export function emptyRegion(): FakeRegion {
     vpcEndpoints: [],
     natGateways: [],
     instances: [],
+    networkAcls: [],
+    flowLogs: [],
   };
 }
 
@@ -108,6 +118,75 @@ export function addCluster(
   region.clusters.push(cluster);
   region.securityGroups.push({ GroupId: `sg-${name}`, VpcId: vpcId, GroupName: `eks-${name}` });
   return cluster;
+}
+
+/** A region with one cluster that has a node group, a Fargate profile and one resource of each kind. */
+export function richRegion(): FakeRegion {
+  const region = emptyRegion();
+  addCluster(region, 'alpha', 'vpc-1', { tags: { team: 'a' } });
+  region.vpcs[0]!.CidrBlockAssociationSet!.push(
+    { CidrBlock: '100.64.0.0/16', CidrBlockState: { State: 'associated' } },
+    { CidrBlock: '10.9.0.0/16', CidrBlockState: { State: 'disassociated' } },
+  );
+  region.subnets[0]!.Tags = [{ Key: 'kubernetes.io/cluster/alpha', Value: 'shared' }];
+  region.nodegroups.alpha = [
+    {
+      nodegroupName: 'ng-1',
+      subnets: ['subnet-alpha-a'],
+      instanceTypes: ['m5.large'],
+      remoteAccess: { ec2SshKey: 'key' },
+      resources: { remoteAccessSecurityGroup: 'sg-remote' },
+    },
+  ];
+  region.fargateProfiles.alpha = [{ fargateProfileName: 'fp-1', subnets: ['subnet-alpha-b'] }];
+  region.addons.alpha = { addonName: 'vpc-cni', addonVersion: 'v1.18.0', configurationValues: '{"env":{}}' };
+  region.routeTables.push({
+    RouteTableId: 'rtb-1',
+    VpcId: 'vpc-1',
+    Routes: [
+      { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active', Origin: 'CreateRoute' },
+    ],
+    Associations: [
+      { SubnetId: 'subnet-alpha-a', AssociationState: { State: 'associated' } },
+      { SubnetId: 'subnet-old', AssociationState: { State: 'disassociated' } },
+    ],
+  });
+  region.securityGroups[0]!.IpPermissions = [
+    {
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+      IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'x' }],
+    },
+  ];
+  region.securityGroups[0]!.Tags = [{ Key: 'kubernetes.io/cluster/alpha', Value: 'owned' }];
+  region.vpcEndpoints.push({
+    VpcEndpointId: 'vpce-1',
+    VpcId: 'vpc-1',
+    ServiceName: `com.amazonaws.${REGION}.s3`,
+    VpcEndpointType: 'Gateway',
+    // The API answers lowercase states, whatever the SDK's enum type says.
+    State: 'available' as VpcEndpoint['State'],
+    RouteTableIds: ['rtb-1'],
+  });
+  region.natGateways.push({
+    NatGatewayId: 'nat-1',
+    VpcId: 'vpc-1',
+    SubnetId: 'subnet-pub',
+    State: 'available',
+    NatGatewayAddresses: [{ PublicIp: '198.51.100.7', PrivateIp: '10.0.9.9' }],
+  });
+  region.instances.push({
+    InstanceId: 'i-1',
+    VpcId: 'vpc-1',
+    SubnetId: 'subnet-alpha-a',
+    InstanceType: 'm5.large',
+    State: { Name: 'running', Code: 16 },
+    SecurityGroups: [{ GroupId: 'sg-ignored-when-enis-known' }],
+    NetworkInterfaces: [{ Groups: [{ GroupId: 'sg-alpha' }] }, { Groups: [{ GroupId: 'sg-pods' }] }],
+    Tags: [{ Key: 'eks:cluster-name', Value: 'alpha' }],
+  });
+  return region;
 }
 
 function awsError(name: string, status: number, message = name): Error {
@@ -205,6 +284,17 @@ export function fakeAws(regions: Record<string, FakeRegion>, pageSize = 1000): F
   onEc2<Ec2In, unknown>(DescribeInstancesCommand, async (input, c) => {
     const p = page(byVpc((await regionOf(c)).instances, input.Filters), input.NextToken, pageSize);
     return { Reservations: p.items.map((i) => ({ Instances: [i] })), NextToken: p.next };
+  });
+  onEc2<Ec2In, unknown>(DescribeNetworkAclsCommand, async (input, c) => {
+    const p = page(byVpc((await regionOf(c)).networkAcls, input.Filters), input.NextToken, pageSize);
+    return { NetworkAcls: p.items, NextToken: p.next };
+  });
+  onEc2<Ec2In, unknown>(DescribeFlowLogsCommand, async (input, c) => {
+    const resourceIds = filterValues(input.Filter, 'resource-id');
+    const all = (await regionOf(c)).flowLogs;
+    const items = resourceIds ? all.filter((f) => resourceIds.includes(f.ResourceId ?? '')) : all;
+    const p = page(items, input.NextToken, pageSize);
+    return { FlowLogs: p.items, NextToken: p.next };
   });
   onEc2<{ VpcId: string; Attribute: string }, unknown>(DescribeVpcAttributeCommand, async (input) =>
     input.Attribute === 'enableDnsSupport'

@@ -1,13 +1,14 @@
 import {
+  DescribeFlowLogsCommand,
   DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
-  type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeAddonCommand,
@@ -31,10 +32,11 @@ import {
   type FakeRegion,
   FIXED_NOW,
   fakeAws,
+  REGION,
   restore,
+  richRegion,
 } from './aws-fixture.ts';
 
-const REGION = 'eu-west-1';
 let fake: FakeAws | undefined;
 
 afterEach(() => {
@@ -58,75 +60,6 @@ function collect(
     regions: options.regions ?? Object.keys(regions),
     now: () => FIXED_NOW,
   });
-}
-
-/** A region with one cluster that has a node group, a Fargate profile and one resource of each kind. */
-function richRegion(): FakeRegion {
-  const region = emptyRegion();
-  addCluster(region, 'alpha', 'vpc-1', { tags: { team: 'a' } });
-  region.vpcs[0]!.CidrBlockAssociationSet!.push(
-    { CidrBlock: '100.64.0.0/16', CidrBlockState: { State: 'associated' } },
-    { CidrBlock: '10.9.0.0/16', CidrBlockState: { State: 'disassociated' } },
-  );
-  region.subnets[0]!.Tags = [{ Key: 'kubernetes.io/cluster/alpha', Value: 'shared' }];
-  region.nodegroups.alpha = [
-    {
-      nodegroupName: 'ng-1',
-      subnets: ['subnet-alpha-a'],
-      instanceTypes: ['m5.large'],
-      remoteAccess: { ec2SshKey: 'key' },
-      resources: { remoteAccessSecurityGroup: 'sg-remote' },
-    },
-  ];
-  region.fargateProfiles.alpha = [{ fargateProfileName: 'fp-1', subnets: ['subnet-alpha-b'] }];
-  region.addons.alpha = { addonName: 'vpc-cni', addonVersion: 'v1.18.0', configurationValues: '{"env":{}}' };
-  region.routeTables.push({
-    RouteTableId: 'rtb-1',
-    VpcId: 'vpc-1',
-    Routes: [
-      { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active', Origin: 'CreateRoute' },
-    ],
-    Associations: [
-      { SubnetId: 'subnet-alpha-a', AssociationState: { State: 'associated' } },
-      { SubnetId: 'subnet-old', AssociationState: { State: 'disassociated' } },
-    ],
-  });
-  region.securityGroups[0]!.IpPermissions = [
-    {
-      IpProtocol: 'tcp',
-      FromPort: 443,
-      ToPort: 443,
-      IpRanges: [{ CidrIp: '10.0.0.0/16', Description: 'x' }],
-    },
-  ];
-  region.securityGroups[0]!.Tags = [{ Key: 'kubernetes.io/cluster/alpha', Value: 'owned' }];
-  region.vpcEndpoints.push({
-    VpcEndpointId: 'vpce-1',
-    VpcId: 'vpc-1',
-    ServiceName: `com.amazonaws.${REGION}.s3`,
-    VpcEndpointType: 'Gateway',
-    // The API answers lowercase states, whatever the SDK's enum type says.
-    State: 'available' as VpcEndpoint['State'],
-    RouteTableIds: ['rtb-1'],
-  });
-  region.natGateways.push({
-    NatGatewayId: 'nat-1',
-    VpcId: 'vpc-1',
-    SubnetId: 'subnet-pub',
-    State: 'available',
-    NatGatewayAddresses: [{ PublicIp: '198.51.100.7', PrivateIp: '10.0.9.9' }],
-  });
-  region.instances.push({
-    InstanceId: 'i-1',
-    VpcId: 'vpc-1',
-    SubnetId: 'subnet-alpha-a',
-    InstanceType: 'm5.large',
-    State: { Name: 'running', Code: 16 },
-    SecurityGroups: [{ GroupId: 'sg-ignored-when-enis-known' }],
-    NetworkInterfaces: [{ Groups: [{ GroupId: 'sg-alpha' }] }, { Groups: [{ GroupId: 'sg-pods' }] }],
-    Tags: [{ Key: 'eks:cluster-name', Value: 'alpha' }],
-  });
-  return region;
 }
 
 describe('collectInventory: mapping', () => {
@@ -242,13 +175,13 @@ describe('collectInventory: mapping', () => {
     expect(snapshot.vpcs[0]?.instances[0]?.SecurityGroupIds).toEqual(['sg-ignored-when-enis-known']);
   });
 
-  it('asks EC2 only for pending/running instances carrying an EKS node tag', async () => {
+  it('asks EC2 only for pending/running instances carrying a node tag (managed, Auto Mode/Karpenter, self-managed)', async () => {
     await collect({ [REGION]: richRegion() });
     const input = fake!.ec2.commandCalls(DescribeInstancesCommand)[0]!.args[0].input;
     expect(input.Filters).toEqual(
       expect.arrayContaining([
         { Name: 'instance-state-name', Values: ['pending', 'running'] },
-        { Name: 'tag-key', Values: ['eks:cluster-name', 'kubernetes.io/cluster/*'] },
+        { Name: 'tag-key', Values: ['eks:cluster-name', 'eks:eks-cluster-name', 'kubernetes.io/cluster/*'] },
       ]),
     );
   });
@@ -266,6 +199,14 @@ describe('collectInventory: pagination and batching', () => {
     region.vpcEndpoints.push({ VpcEndpointId: 'vpce-2', VpcId: 'vpc-1', ServiceName: 'sts' });
     region.natGateways.push({ NatGatewayId: 'nat-2', VpcId: 'vpc-1' });
     region.instances.push({ InstanceId: 'i-2', VpcId: 'vpc-1', Tags: [] });
+    region.networkAcls.push(
+      { NetworkAclId: 'acl-1', VpcId: 'vpc-1', IsDefault: true, Entries: [], Associations: [] },
+      { NetworkAclId: 'acl-2', VpcId: 'vpc-1', IsDefault: false, Entries: [], Associations: [] },
+    );
+    region.flowLogs.push(
+      { FlowLogId: 'fl-1', ResourceId: 'vpc-1', FlowLogStatus: 'ACTIVE', TrafficType: 'ALL' },
+      { FlowLogId: 'fl-2', ResourceId: 'vpc-1', FlowLogStatus: 'ACTIVE', TrafficType: 'REJECT' },
+    );
     // Act
     const snapshot = await collect({ [REGION]: region }, { pageSize: 1 });
     // Assert: the second page's item is present for every kind of resource.
@@ -279,6 +220,8 @@ describe('collectInventory: pagination and batching', () => {
     expect(vpc.vpcEndpoints).toHaveLength(2);
     expect(vpc.natGateways).toHaveLength(2);
     expect(vpc.instances).toHaveLength(2);
+    expect(vpc.networkAcls).toHaveLength(2);
+    expect(vpc.flowLogs).toHaveLength(2);
     expect(snapshot.errors).toEqual([]);
     // One item per page: each call sequence made exactly one request per item (the
     // SDK paginator reuses its input object, so the tokens themselves can't be compared).
@@ -289,6 +232,8 @@ describe('collectInventory: pagination and batching', () => {
       DescribeVpcEndpointsCommand,
       DescribeNatGatewaysCommand,
       DescribeInstancesCommand,
+      DescribeNetworkAclsCommand,
+      DescribeFlowLogsCommand,
     ]);
     expect(ec2Calls).toEqual({
       DescribeSubnetsCommand: 4,
@@ -297,6 +242,8 @@ describe('collectInventory: pagination and batching', () => {
       DescribeVpcEndpointsCommand: 2,
       DescribeNatGatewaysCommand: 2,
       DescribeInstancesCommand: 2,
+      DescribeNetworkAclsCommand: 2,
+      DescribeFlowLogsCommand: 2,
     });
     expect(fake!.eks.commandCalls(ListClustersCommand)).toHaveLength(2);
     expect(fake!.eks.commandCalls(ListNodegroupsCommand)).toHaveLength(3); // alpha: 2 pages, beta: 1
@@ -310,6 +257,8 @@ describe('collectInventory: pagination and batching', () => {
     expect(ec2Input(DescribeSubnetsCommand).MaxResults).toBe(1000);
     expect(ec2Input(DescribeRouteTablesCommand).MaxResults).toBe(100);
     expect(ec2Input(DescribeInstancesCommand).MaxResults).toBe(1000);
+    expect(ec2Input(DescribeNetworkAclsCommand).MaxResults).toBe(100);
+    expect(ec2Input(DescribeFlowLogsCommand).MaxResults).toBe(1000);
     expect(fake!.eks.commandCalls(ListClustersCommand)[0]!.args[0].input.maxResults).toBe(100);
   });
 
@@ -337,6 +286,8 @@ describe('collectInventory: pagination and batching', () => {
       DescribeVpcEndpointsCommand,
       DescribeNatGatewaysCommand,
       DescribeInstancesCommand,
+      DescribeNetworkAclsCommand,
+      DescribeFlowLogsCommand,
       DescribeVpcAttributeCommand,
     ]);
     expect(counts).toEqual({
@@ -346,8 +297,17 @@ describe('collectInventory: pagination and batching', () => {
       DescribeVpcEndpointsCommand: 1,
       DescribeNatGatewaysCommand: 1,
       DescribeInstancesCommand: 1,
+      DescribeNetworkAclsCommand: 1,
+      DescribeFlowLogsCommand: 1,
       DescribeVpcAttributeCommand: 4, // two attributes per VPC
     });
+    expect(fake!.ec2.commandCalls(DescribeNetworkAclsCommand)[0]!.args[0].input.Filters).toEqual([
+      { Name: 'vpc-id', Values: ['vpc-even', 'vpc-odd'] },
+    ]);
+    // A flow log names its resource, not its VPC: the VPC ids are resource ids.
+    expect(fake!.ec2.commandCalls(DescribeFlowLogsCommand)[0]!.args[0].input.Filter).toEqual([
+      { Name: 'resource-id', Values: ['vpc-even', 'vpc-odd'] },
+    ]);
     expect(fake!.eks.commandCalls(ListClustersCommand)).toHaveLength(1);
     expect(fake!.eks.commandCalls(DescribeClusterCommand)).toHaveLength(6);
     expect(fake!.eks.commandCalls(DescribeAddonCommand)).toHaveLength(6);
@@ -357,8 +317,12 @@ describe('collectInventory: pagination and batching', () => {
     const region = emptyRegion();
     for (let i = 0; i < 200; i++) addCluster(region, `c${i}`, `vpc-${String(i).padStart(3, '0')}`);
     const snapshot = await collect({ [REGION]: region });
-    const calls = fake!.ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.Filters ?? []);
-    expect(calls).toHaveLength(2);
+    const calls = [
+      ...fake!.ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.Filters ?? []),
+      ...fake!.ec2.commandCalls(DescribeNetworkAclsCommand).map((c) => c.args[0].input.Filters ?? []),
+      ...fake!.ec2.commandCalls(DescribeFlowLogsCommand).map((c) => c.args[0].input.Filter ?? []),
+    ];
+    expect(calls).toHaveLength(6);
     for (const filters of calls) {
       expect(filters.reduce((n, f) => n + (f.Values?.length ?? 0), 0)).toBeLessThanOrEqual(200);
     }

@@ -38,9 +38,19 @@ const report: ScanReport = {
   accountId: '123456789012',
   regions: ['us-east-1'],
   clusters: [
-    { name: 'alpha', region: 'us-east-1', arn: ARN_A },
-    { name: 'beta', region: 'us-east-1', arn: ARN_B },
-    { name: 'gamma', region: 'us-east-1', arn: 'arn:aws:eks:us-east-1:123456789012:cluster/gamma' },
+    { name: 'alpha', region: 'us-east-1', arn: ARN_A, notJudged: [] },
+    {
+      name: 'beta',
+      region: 'us-east-1',
+      arn: ARN_B,
+      notJudged: [{ ruleId: 'cni-network-policy-disabled', reason: 'no vpc-cni EKS add-on' }],
+    },
+    {
+      name: 'gamma',
+      region: 'us-east-1',
+      arn: 'arn:aws:eks:us-east-1:123456789012:cluster/gamma',
+      notJudged: [],
+    },
   ],
   findings: [
     finding({ id: 'f1' }),
@@ -88,6 +98,16 @@ describe('table formatter', () => {
     expect(text).toContain('us-east-1 DescribeNodegroup [beta]: AccessDenied');
     expect(text).toContain('Total: 3 findings (1 HIGH, 1 MEDIUM, 1 LOW) in 3 clusters, 1 error.');
   });
+
+  it('lists the rules not judged per cluster in a footer, apart from the findings', () => {
+    // Act
+    const text = formatTable(report);
+    // Assert
+    const footer = text.slice(text.indexOf('Not judged'));
+    expect(text.indexOf('Not judged')).toBeGreaterThan(text.indexOf('us-east-1 / gamma'));
+    expect(footer).toContain('us-east-1 / beta  cni-network-policy-disabled: no vpc-cni EKS add-on');
+    expect(footer).not.toContain('alpha');
+  });
 });
 
 describe('json formatter', () => {
@@ -96,7 +116,10 @@ describe('json formatter', () => {
     expect(Object.keys(parsed).sort()).toEqual(
       ['accountId', 'clusters', 'errors', 'findings', 'regions', 'scannedAt'].sort(),
     );
-    expect(parsed.clusters[0]).toEqual({ name: 'alpha', region: 'us-east-1', arn: ARN_A });
+    expect(parsed.clusters[0]).toEqual({ name: 'alpha', region: 'us-east-1', arn: ARN_A, notJudged: [] });
+    expect(parsed.clusters[1].notJudged).toEqual([
+      { ruleId: 'cni-network-policy-disabled', reason: 'no vpc-cni EKS add-on' },
+    ]);
     expect(parsed.findings).toHaveLength(3);
     expect(parsed.errors[0]).toMatchObject({
       region: 'us-east-1',

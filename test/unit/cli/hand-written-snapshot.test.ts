@@ -245,7 +245,7 @@ describe('hand-written snapshot in AWS API shapes', () => {
     // Assert
     expect(code).toBe(2);
     expect(stderr).toMatch(
-      /^eks-netguard: .*bad-type\.json: not a valid snapshot: vpcs\.0\.subnets\.0\.AvailableIpAddressCount: expected number, received string\n$/,
+      /^eks-netguard: .*bad-type\.json: not a valid snapshot: vpcs\[0\]\.subnets\[0\]\.AvailableIpAddressCount: expected number, received string\n$/,
     );
   });
 });

@@ -52,7 +52,7 @@ describe('snapshot file', () => {
     snapshot.clusters[0]!.cluster.name = 42;
     await writeFile(path, JSON.stringify(snapshot));
     await expect(readSnapshotFile(path)).rejects.toThrow(
-      `${path}: not a valid snapshot: clusters.0.cluster.name:`,
+      `${path}: not a valid snapshot: clusters[0].cluster.name: expected string, received number`,
     );
   });
 

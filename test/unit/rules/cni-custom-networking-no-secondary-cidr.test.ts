@@ -24,7 +24,7 @@ describe('cni-custom-networking-no-secondary-cidr', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       resourceId: CLUSTER_ARN,
-      severity: 'MEDIUM',
+      severity: 'LOW',
       resourceType: 'cluster',
     });
     expect(findings[0]?.evidence).toMatchObject({ vpcId: VPC_ID, vpcCidrBlocks: ['10.0.0.0/16'] });

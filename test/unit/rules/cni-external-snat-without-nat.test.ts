@@ -7,6 +7,7 @@ import {
   buildSnapshot,
   instance,
   managedNodegroup,
+  notJudgedReason,
   runRule,
   subnet,
 } from '../../fixtures/snapshot-builder.ts';
@@ -39,11 +40,33 @@ describe('cni-external-snat-without-nat', () => {
     });
   });
 
-  it('fires MEDIUM on an isolated node subnet', () => {
-    const findings = runRule(rule, withNodesIn(['subnet-iso']));
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ resourceId: 'subnet-iso', severity: 'MEDIUM' });
-    expect(findings[0]?.evidence).toMatchObject({ subnetClass: 'isolated', defaultRouteTargets: [] });
+  it('does not fire on an isolated node subnet (v2: public node subnets only)', () => {
+    expect(runRule(rule, withNodesIn(['subnet-iso']))).toEqual([]);
+  });
+
+  it('does not fire with custom networking on: pods live in other subnets (public nodes, private pods)', () => {
+    // Arrange
+    const config = JSON.stringify({
+      env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: 'true', AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: 'true' },
+    });
+    // Act
+    const findings = runRule(rule, withNodesIn(['subnet-pub'], config));
+    // Assert
+    expect(findings).toEqual([]);
+  });
+
+  it('still fires when custom networking is set to anything but "true"', () => {
+    const config = JSON.stringify({
+      env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: 'true', AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: 'false' },
+    });
+    expect(runRule(rule, withNodesIn(['subnet-pub'], config)).map((f) => f.severity)).toEqual(['HIGH']);
+  });
+
+  it('is not judged without a vpc-cni add-on', () => {
+    const snapshot = withNodesIn(['subnet-pub']);
+    snapshot.clusters[0]!.vpcCni = { state: 'absent' };
+    expect(runRule(rule, snapshot)).toEqual([]);
+    expect(notJudgedReason(rule, snapshot)).toMatch(/no vpc-cni EKS add-on/);
   });
 
   it('does not fire on node subnets with a NAT default route', () => {
@@ -52,10 +75,7 @@ describe('cni-external-snat-without-nat', () => {
 
   it('reports each bad subnet of a mixed node group', () => {
     const findings = runRule(rule, withNodesIn(['subnet-a', 'subnet-pub', 'subnet-iso']));
-    expect(findings.map((f) => [f.resourceId, f.severity])).toEqual([
-      ['subnet-pub', 'HIGH'],
-      ['subnet-iso', 'MEDIUM'],
-    ]);
+    expect(findings.map((f) => [f.resourceId, f.severity])).toEqual([['subnet-pub', 'HIGH']]);
   });
 
   it('checks subnets of self-managed nodes too', () => {

@@ -72,18 +72,17 @@ describe('RULES.md conformance scenarios', () => {
     (route, subnetClass) => {
       // Arrange: the Fargate subnet has no explicit association, so the main table decides
       const snapshot = buildSnapshot(({ cluster, vpc }) => {
-        vpc.subnets.push({ ...vpc.subnets[0]!, SubnetId: 'subnet-f', Tags: {} });
+        vpc.subnets.push({ ...vpc.subnets[0]!, SubnetId: 'subnet-f', Tags: {}, AvailableIpAddressCount: 0 });
         vpc.routeTables[0]!.Routes.push(route);
         cluster.fargateProfiles = [{ fargateProfileName: 'fp', subnets: ['subnet-f'] }];
       });
       // Act
       const findings = runRule(fargatePublicSubnet, snapshot);
       const { findings: all } = evaluateSnapshot(snapshot, RULES, DEFAULT_RULE_CONFIG);
-      // Assert: fargate-public-subnet fires exactly for public; the internal-elb rule sees private classes
+      // Assert: fargate-public-subnet fires exactly for public; the (empty) subnet's
+      // exhaustion finding reports the class every subnet rule sees
       expect(findings.map((f) => f.resourceId)).toEqual(subnetClass === 'public' ? ['fp'] : []);
-      const subnetFinding = all.find(
-        (f) => f.resourceId === 'subnet-f' && f.ruleId === 'subnet-cluster-tag-missing',
-      );
+      const subnetFinding = all.find((f) => f.resourceId === 'subnet-f' && f.ruleId === 'subnet-ip-exhaustion');
       expect(subnetFinding?.evidence.subnetClass).toBe(subnetClass);
     },
   );

@@ -126,17 +126,57 @@ describe('endpoint-nodes-cannot-reach', () => {
     expect(firstReason(findings)).toContain('not found');
   });
 
-  it('does not fire when egress goes through a transit gateway (unverifiable)', () => {
-    const snapshot = scenario(({ vpc }) => {
+  /** The private subnets' default route through `route` instead of the NAT gateway. */
+  function privateEgressVia(route: Record<string, string>, mutate?: (c: ClusterInventory) => void) {
+    return scenario(({ cluster, vpc }) => {
+      cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['203.0.113.0/24'];
       vpc.routeTables = vpc.routeTables.map((t) =>
         t.RouteTableId === 'rtb-private'
-          ? routeTable(
-              'rtb-private',
-              [{ DestinationCidrBlock: '0.0.0.0/0', TransitGatewayId: 'tgw-1' }],
-              t.Associations,
-            )
+          ? routeTable('rtb-private', [{ DestinationCidrBlock: '0.0.0.0/0', ...route }], t.Associations)
           : t,
       );
+      mutate?.(cluster);
+    });
+  }
+
+  it.each([
+    ['a transit gateway', { TransitGatewayId: 'tgw-1' }, 'tgw-1'],
+    ['a peering connection', { VpcPeeringConnectionId: 'pcx-1' }, 'pcx-1'],
+    ['a NAT instance', { InstanceId: 'i-0nat' }, 'i-0nat'],
+  ])('is not judged (v2) when a node subnet egresses through %s', (_name, route, via) => {
+    // Arrange
+    const snapshot = privateEgressVia(route);
+    // Act
+    const result = evaluateSnapshot(snapshot, [endpointNodesCannotReach], DEFAULT_RULE_CONFIG);
+    // Assert: no finding and no pass (a stored finding stays OPEN), with the reason shown
+    expect(result.findings).toEqual([]);
+    expect(result.coverage[0]?.evaluatedRuleIds).toEqual([]);
+    expect(result.coverage[0]?.notJudged[0]?.reason).toContain(`subnet-a (via ${via})`);
+  });
+
+  it('is not judged for the cluster even when another node subnet is clearly unreachable', () => {
+    const snapshot = privateEgressVia({ TransitGatewayId: 'tgw-1' }, (cluster) => {
+      cluster.nodegroups.push(managedNodegroup('ng-iso', { subnets: ['subnet-iso'] }));
+    });
+    const result = evaluateSnapshot(snapshot, [endpointNodesCannotReach], DEFAULT_RULE_CONFIG);
+    expect(result.findings).toEqual([]);
+    expect(result.coverage[0]?.notJudged).toHaveLength(1);
+  });
+
+  it('renders a command that adds the NAT gateway address to the allow-list', () => {
+    const snapshot = scenario(({ cluster }) => {
+      cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['203.0.113.0/24'];
+    });
+    const [finding] = runRule(endpointNodesCannotReach, snapshot);
+    expect(finding?.remediation).toContain(
+      'aws eks update-cluster-config --region us-east-1 --name demo --resources-vpc-config publicAccessCidrs="203.0.113.0/24,198.51.100.10/32"',
+    );
+  });
+
+  it('does not fire when the CIDR list is a world set (0.0.0.0/1 + 128.0.0.0/1)', () => {
+    const snapshot = scenario(({ cluster }) => {
+      cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['0.0.0.0/1', '128.0.0.0/1'];
+      cluster.nodegroups = [managedNodegroup('ng-iso', { subnets: ['subnet-iso'] })];
     });
     expect(runRule(endpointNodesCannotReach, snapshot)).toEqual([]);
   });

@@ -12,7 +12,7 @@ interface CatalogEntry {
   severities: Severity[];
 }
 
-/** Copy of the catalog (RULES.md) for checkouts without `../shared`; kept equal to it by a test below. */
+/** Copy of the catalog (RULES.md, version 2) for checkouts without `../shared`; kept equal to it by a test below. */
 const EMBEDDED_CATALOG: readonly [string, string][] = [
   ['endpoint-public-open', 'HIGH'],
   ['endpoint-public-cidr-broad', 'MEDIUM'],
@@ -30,16 +30,27 @@ const EMBEDDED_CATALOG: readonly [string, string][] = [
   ['subnet-isolated-missing-endpoints', 'HIGH'],
   ['fargate-public-subnet', 'HIGH'],
   ['nodegroup-public-subnet', 'LOW'],
+  ['node-public-ip', 'LOW'],
+  ['vpc-endpoint-az-gap', 'LOW'],
+  ['vpc-flow-logs-disabled', 'LOW'],
+  ['nacl-blocks-node-control-plane', 'HIGH'],
   ['sg-cluster-self-ingress-missing', 'HIGH'],
   ['sg-node-to-control-plane-blocked', 'HIGH'],
   ['sg-control-plane-to-node-blocked', 'HIGH'],
   ['sg-open-ingress', 'HIGH or MEDIUM'],
+  ['sg-public-cidr-broad', 'MEDIUM'],
   ['sg-node-cluster-tag', 'MEDIUM'],
   ['nodegroup-ssh-open', 'HIGH'],
+  ['node-imds-reachable-from-pods', 'HIGH or LOW'],
   ['cni-network-policy-disabled', 'MEDIUM'],
-  ['cni-custom-networking-no-secondary-cidr', 'MEDIUM'],
-  ['cni-external-snat-without-nat', 'HIGH or MEDIUM'],
+  ['cni-custom-networking-no-secondary-cidr', 'LOW'],
+  ['cni-external-snat-without-nat', 'HIGH'],
   ['cni-pod-sg-unsupported-instance', 'MEDIUM'],
+  ['ipv6-subnet-no-ipv6-cidr', 'HIGH'],
+  ['ipv6-subnet-autoassign-disabled', 'HIGH'],
+  ['hybrid-remote-cidr-overlap', 'HIGH'],
+  ['hybrid-remote-unroutable', 'HIGH'],
+  ['hybrid-cluster-sg-blocks-remote', 'HIGH'],
 ];
 
 /** "HIGH or MEDIUM" → default HIGH (the first), severities [HIGH, MEDIUM]. */
@@ -64,9 +75,9 @@ describe('rule registry', () => {
     expect(RULES.map((rule) => rule.id)).toEqual(catalog.map((entry) => entry.id));
   });
 
-  it('has 26 rules with unique ids', () => {
+  it('has the 37 rules of catalog v2 with unique ids', () => {
     const ids = RULES.map((rule) => rule.id);
-    expect(ids).toHaveLength(26);
+    expect(ids).toHaveLength(37);
     expect(new Set(ids).size).toBe(ids.length);
   });
 

@@ -24,6 +24,34 @@ function nodeWithExtraSg(extraTags: TagMap, securityGroupIds = [CLUSTER_SG, 'sg-
 }
 
 describe('sg-node-cluster-tag', () => {
+  it('does not judge Auto Mode nodes (v2: EKS runs their load balancing)', () => {
+    // Arrange: an Auto Mode node with two tagged SGs
+    const snapshot = nodeWithExtraSg({ [TAG]: 'owned' });
+    snapshot.vpcs[0]!.instances = [
+      instance('i-auto', {
+        SecurityGroupIds: [CLUSTER_SG, 'sg-extra'],
+        Tags: { 'eks:eks-cluster-name': CLUSTER, 'eks:kubernetes-node-pool-name': 'general-purpose' },
+      }),
+    ];
+    // Act
+    const findings = runRule(rule, snapshot);
+    // Assert
+    expect(findings).toEqual([]);
+  });
+
+  it('judges Karpenter nodes (tag eks:eks-cluster-name, no node-pool tag of Auto Mode)', () => {
+    const snapshot = nodeWithExtraSg({ [TAG]: 'owned' });
+    snapshot.vpcs[0]!.instances = [
+      instance('i-karp', {
+        SecurityGroupIds: [CLUSTER_SG, 'sg-extra'],
+        Tags: { 'eks:eks-cluster-name': CLUSTER, 'karpenter.sh/nodepool': 'default' },
+      }),
+    ];
+    const findings = runRule(rule, snapshot);
+    expect(findings.map((f) => f.resourceId)).toEqual(['i-karp']);
+    expect(findings[0]?.remediation).toContain(`aws ec2 create-tags --region us-east-1 --resources ${CLUSTER_SG}`);
+  });
+
   it('does not fire when exactly one of two SGs is tagged', () => {
     expect(runRule(rule, nodeWithExtraSg({}))).toEqual([]);
   });

@@ -38,14 +38,28 @@ describe('subnet-public-ip-autoassign-disabled', () => {
     expect(runRule(subnetPublicIpAutoassignDisabled, scenario(undefined))).toEqual([]);
   });
 
-  it('fires for a public subnet holding a self-managed node', () => {
+  it.each([
+    ['a self-managed node', { 'eks:cluster-name': 'demo' }],
+    ['a Karpenter node', { 'eks:eks-cluster-name': 'demo', 'karpenter.sh/nodepool': 'default' }],
+    ['an Auto Mode node', { 'eks:eks-cluster-name': 'demo', 'eks:kubernetes-node-pool-name': 'general-purpose' }],
+  ])('does not judge a public subnet holding only %s (v2: managed node group subnets only)', (_name, tags) => {
+    // Arrange
     const snapshot = scenario(false, ({ cluster, vpc }) => {
       cluster.nodegroups = [];
-      vpc.instances = [instance('i-1', { SubnetId: 'subnet-pub' })];
+      vpc.instances = [instance('i-1', { SubnetId: 'subnet-pub', Tags: tags })];
     });
-    expect(runRule(subnetPublicIpAutoassignDisabled, snapshot).map((f) => f.resourceId)).toEqual([
-      'subnet-pub',
-    ]);
+    // Act
+    const findings = runRule(subnetPublicIpAutoassignDisabled, snapshot);
+    // Assert
+    expect(findings).toEqual([]);
+  });
+
+  it('names the managed node groups in the subnet and renders the command', () => {
+    const [finding] = runRule(subnetPublicIpAutoassignDisabled, scenario(false));
+    expect(finding?.evidence.nodegroups).toEqual(['ng-pub']);
+    expect(finding?.remediation).toContain(
+      'aws ec2 modify-subnet-attribute --region us-east-1 --subnet-id subnet-pub --map-public-ip-on-launch',
+    );
   });
 
   it('ignores public subnets that only the control plane uses', () => {
