@@ -97,7 +97,9 @@ function unwrapEach(list: unknown, key: string): unknown {
 function flattenReservations(list: unknown): unknown {
   if (!Array.isArray(list)) return list;
   return list.flatMap((item) =>
-    isObject(item) && item.InstanceId === undefined && Array.isArray(item.Instances) ? item.Instances : [item],
+    isObject(item) && item.InstanceId === undefined && Array.isArray(item.Instances)
+      ? item.Instances
+      : [item],
   );
 }
 

@@ -40,7 +40,8 @@ function cidr(family?: Family) {
 /** An IPv4 address without prefix (NAT gateway and instance public IPs). */
 const ipv4Address = z.string().superRefine((text, ctx) => {
   const parsed = text.includes('/') || text !== text.trim() ? undefined : parseCidr(text);
-  if (parsed?.version !== 4) ctx.addIssue({ code: 'custom', message: `not an IPv4 address (${quoted(text)})` });
+  if (parsed?.version !== 4)
+    ctx.addIssue({ code: 'custom', message: `not an IPv4 address (${quoted(text)})` });
 });
 
 const tagMap = z.record(z.string(), z.string());
@@ -106,7 +107,9 @@ const clusterInventory = z.object({
       status: optionalString,
       subnets: strings,
       instanceTypes: strings.optional(),
-      remoteAccess: z.object({ ec2SshKey: optionalString, sourceSecurityGroups: strings.optional() }).optional(),
+      remoteAccess: z
+        .object({ ec2SshKey: optionalString, sourceSecurityGroups: strings.optional() })
+        .optional(),
       resources: z.object({ remoteAccessSecurityGroup: optionalString }).optional(),
       tags: tagMap.optional(),
     }),
@@ -115,7 +118,11 @@ const clusterInventory = z.object({
     z.object({ fargateProfileName: z.string().min(1), status: optionalString, subnets: strings }),
   ),
   vpcCni: z.discriminatedUnion('state', [
-    z.object({ state: z.literal('installed'), addonVersion: optionalString, configurationValues: optionalString }),
+    z.object({
+      state: z.literal('installed'),
+      addonVersion: optionalString,
+      configurationValues: optionalString,
+    }),
     z.object({ state: z.literal('absent') }),
     z.object({ state: z.literal('unknown'), error: z.string() }),
   ]),
@@ -152,7 +159,11 @@ const ipPermission = z.object({
   PrefixListIds: z.array(z.object({ PrefixListId: optionalString })).optional(),
 });
 
-const port = z.number().int('a port is an integer').min(0, 'a port is 0–65535').max(65535, 'a port is 0–65535');
+const port = z
+  .number()
+  .int('a port is an integer')
+  .min(0, 'a port is 0–65535')
+  .max(65535, 'a port is 0–65535');
 
 /** Protocols whose entries AWS requires a port range for (TCP, UDP). */
 const PORTED_PROTOCOLS = new Set(['6', '17']);

@@ -117,7 +117,11 @@ function prepare(acl: Ec2NetworkAcl, direction: NaclDirection, version: 4 | 6): 
     }
     const action = String(entry.RuleAction).toLowerCase();
     if (action !== 'allow' && action !== 'deny') {
-      throw new MalformedNaclEntryError(acl, entry, `RuleAction "${entry.RuleAction}" is neither allow nor deny`);
+      throw new MalformedNaclEntryError(
+        acl,
+        entry,
+        `RuleAction "${entry.RuleAction}" is neither allow nor deny`,
+      );
     }
     const { first, last } = cidrBounds(cidr);
     prepared.push({
@@ -164,7 +168,9 @@ function decide(entries: readonly PreparedEntry[], question: Rect): NaclVerdict 
   for (const entry of entries) {
     const next: Rect[] = [];
     for (const r of undecided) {
+      // biome-ignore lint/complexity/useMathMinMax: addresses are bigints, which Math.max cannot take
       const a0 = r.a0 > entry.a0 ? r.a0 : entry.a0;
+      // biome-ignore lint/complexity/useMathMinMax: addresses are bigints, which Math.min cannot take
       const a1 = r.a1 < entry.a1 ? r.a1 : entry.a1;
       const p0 = Math.max(r.p0, entry.p0);
       const p1 = Math.min(r.p1, entry.p1);
@@ -174,7 +180,10 @@ function decide(entries: readonly PreparedEntry[], question: Rect): NaclVerdict 
       }
       // Some (address, port) still undecided is matched first by this entry.
       if (!entry.allow) {
-        return { passes: false, ruleNumber: entry.ruleNumber >= CATCH_ALL_RULE_NUMBER ? '*' : entry.ruleNumber };
+        return {
+          passes: false,
+          ruleNumber: entry.ruleNumber >= CATCH_ALL_RULE_NUMBER ? '*' : entry.ruleNumber,
+        };
       }
       subtract(r, { a0, a1, p0, p1 }, next);
     }
@@ -225,7 +234,11 @@ export function naclVerdict(
  * Undefined when no number is free. Any allow numbered below the deciding entry works:
  * every entry before it that touches the leg is an allow.
  */
-export function freeRuleNumber(acl: Ec2NetworkAcl, direction: NaclDirection, blockedBy: number | '*'): number | undefined {
+export function freeRuleNumber(
+  acl: Ec2NetworkAcl,
+  direction: NaclDirection,
+  blockedBy: number | '*',
+): number | undefined {
   const egress = direction === 'egress';
   const used = new Set(acl.Entries.filter((e) => e.Egress === egress).map((e) => e.RuleNumber));
   if (blockedBy === '*') {

@@ -161,6 +161,9 @@ beforeAll(async () => {
       region: 'us-east-1',
       openCounts: { LOW: 2, MEDIUM: 1, HIGH: 2, CRITICAL: 1 },
       suppressedCount: 1,
+      notJudged: [
+        { ruleId: 'cni-network-policy-disabled', reason: 'no vpc-cni EKS add-on (a self-managed or another CNI)' },
+      ],
       lastCompleteScanAt: '2026-02-02T00:00:00.000Z',
       lastCompleteScanId: 'scan-1',
     }),
@@ -358,7 +361,12 @@ describe('GET /clusters', () => {
       openCounts: { CRITICAL: 1, HIGH: 2, MEDIUM: 1, LOW: 2 },
       openTotal: 6,
       lastCompleteScanAt: '2026-02-02T00:00:00.000Z',
+      notJudged: [
+        { ruleId: 'cni-network-policy-disabled', reason: 'no vpc-cni EKS add-on (a self-managed or another CNI)' },
+      ],
     });
+    // A cluster item written before catalog v2 has no list: it reads as none.
+    expect(answer.body.items[1].notJudged).toEqual([]);
   });
 
   it('includes deleted clusters on request and pages them', async () => {

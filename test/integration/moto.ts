@@ -11,14 +11,21 @@
  *   public and private subnets, IGW, NAT gateway, route tables, an S3 gateway
  *   endpoint, SGs with rules, an EKS cluster with a node group and a Fargate profile,
  *   and a node-tagged EC2 instance.
+ * - Catalog v2 builders: IPv6 blocks on VPCs and subnets, network ACLs with entries and
+ *   subnet associations, VPC flow logs, instance metadata options, cluster network and
+ *   remote-network config.
  */
 import {
   AllocateAddressCommand,
   AssociateRouteTableCommand,
+  AssociateSubnetCidrBlockCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
+  CreateFlowLogsCommand,
   CreateInternetGatewayCommand,
   CreateNatGatewayCommand,
+  CreateNetworkAclCommand,
+  CreateNetworkAclEntryCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSecurityGroupCommand,
@@ -26,11 +33,16 @@ import {
   CreateVpcCommand,
   CreateVpcEndpointCommand,
   DescribeImagesCommand,
+  DescribeNetworkAclsCommand,
+  DescribeVpcsCommand,
   type EC2Client,
   type ResourceType as Ec2ResourceType,
+  type InstanceMetadataOptionsRequest,
   type IpPermission,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
+  type NetworkAclEntry,
+  ReplaceNetworkAclAssociationCommand,
   RunInstancesCommand,
   type Tag,
   type TagSpecification,
@@ -40,6 +52,8 @@ import {
   CreateFargateProfileCommand,
   CreateNodegroupCommand,
   type EKSClient,
+  type KubernetesNetworkConfigRequest,
+  type RemoteNetworkConfigRequest,
 } from '@aws-sdk/client-eks';
 import { describe, it } from 'vitest';
 import {
@@ -110,10 +124,16 @@ export async function createVpc(
     enableDnsHostnames?: boolean;
     enableDnsSupport?: boolean;
     tags?: Record<string, string>;
+    /** Asks for an Amazon-provided IPv6 /56 (see {@link vpcIpv6Block}). */
+    amazonProvidedIpv6?: boolean;
   },
 ): Promise<string> {
   const out = await ec2.send(
-    new CreateVpcCommand({ CidrBlock: options.cidr, TagSpecifications: tagSpec('vpc', options.tags) }),
+    new CreateVpcCommand({
+      CidrBlock: options.cidr,
+      AmazonProvidedIpv6CidrBlock: options.amazonProvidedIpv6,
+      TagSpecifications: tagSpec('vpc', options.tags),
+    }),
   );
   const vpcId = required(out.Vpc?.VpcId, 'VpcId');
   if (options.enableDnsSupport !== undefined) {
@@ -140,12 +160,16 @@ export async function createSubnet(
     availabilityZone: string;
     tags?: Record<string, string>;
     mapPublicIpOnLaunch?: boolean;
+    /** An IPv6 /64 of the VPC's block, associated at creation. */
+    ipv6Cidr?: string;
+    assignIpv6AddressOnCreation?: boolean;
   },
 ): Promise<string> {
   const out = await ec2.send(
     new CreateSubnetCommand({
       VpcId: options.vpcId,
       CidrBlock: options.cidr,
+      Ipv6CidrBlock: options.ipv6Cidr,
       AvailabilityZone: options.availabilityZone,
       TagSpecifications: tagSpec('subnet', options.tags),
     }),
@@ -156,7 +180,101 @@ export async function createSubnet(
       new ModifySubnetAttributeCommand({ SubnetId: subnetId, MapPublicIpOnLaunch: { Value: true } }),
     );
   }
+  if (options.assignIpv6AddressOnCreation !== undefined) {
+    // One attribute per call: EC2 rejects a ModifySubnetAttribute naming two.
+    await ec2.send(
+      new ModifySubnetAttributeCommand({
+        SubnetId: subnetId,
+        AssignIpv6AddressOnCreation: { Value: options.assignIpv6AddressOnCreation },
+      }),
+    );
+  }
   return subnetId;
+}
+
+/** The VPC's first IPv6 block (e.g. `2400:6500:0:9c00::/56`), as DescribeVpcs reports it. */
+export async function vpcIpv6Block(ec2: EC2Client, vpcId: string): Promise<string> {
+  const out = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+  return required(out.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock, 'VPC IPv6 block');
+}
+
+/** The `index`-th /64 of a /56 block: `2400:6500:0:9c00::/56`, 3 → `2400:6500:0:9c03::/64`. */
+export function ipv6Subnet(vpcBlock: string, index: number): string {
+  const [address] = vpcBlock.split('/');
+  const groups = (address ?? '').replace(/::$/, '').split(':');
+  const fourth = Number.parseInt(groups[3] ?? '0', 16) + index;
+  return `${[...groups.slice(0, 3), fourth.toString(16)].join(':')}::/64`;
+}
+
+/** Associates one more IPv6 /64 with a subnet; returns the association id. */
+export async function associateSubnetIpv6(ec2: EC2Client, subnetId: string, cidr: string): Promise<string> {
+  const out = await ec2.send(
+    new AssociateSubnetCidrBlockCommand({ SubnetId: subnetId, Ipv6CidrBlock: cidr }),
+  );
+  return required(out.Ipv6CidrBlockAssociation?.AssociationId, 'IPv6 association id');
+}
+
+/**
+ * Creates a network ACL with `entries` and moves `subnetIds` onto it (a subnet is always
+ * associated with exactly one ACL: its current association is replaced).
+ */
+export async function createNetworkAcl(
+  ec2: EC2Client,
+  options: { vpcId: string; entries: NetworkAclEntry[]; subnetIds?: string[] },
+): Promise<string> {
+  const out = await ec2.send(new CreateNetworkAclCommand({ VpcId: options.vpcId }));
+  const networkAclId = required(out.NetworkAcl?.NetworkAclId, 'NetworkAclId');
+  for (const entry of options.entries) {
+    await ec2.send(
+      new CreateNetworkAclEntryCommand({
+        NetworkAclId: networkAclId,
+        RuleNumber: entry.RuleNumber,
+        Protocol: entry.Protocol,
+        RuleAction: entry.RuleAction,
+        Egress: entry.Egress ?? false,
+        CidrBlock: entry.CidrBlock,
+        Ipv6CidrBlock: entry.Ipv6CidrBlock,
+        PortRange: entry.PortRange,
+      }),
+    );
+  }
+  if (options.subnetIds?.length) {
+    const current = await ec2.send(
+      new DescribeNetworkAclsCommand({
+        Filters: [{ Name: 'association.subnet-id', Values: options.subnetIds }],
+      }),
+    );
+    for (const association of (current.NetworkAcls ?? []).flatMap((acl) => acl.Associations ?? [])) {
+      if (!association.SubnetId || !options.subnetIds.includes(association.SubnetId)) continue;
+      await ec2.send(
+        new ReplaceNetworkAclAssociationCommand({
+          AssociationId: association.NetworkAclAssociationId,
+          NetworkAclId: networkAclId,
+        }),
+      );
+    }
+  }
+  return networkAclId;
+}
+
+/** A flow log of `resourceId` (a VPC or a subnet) to a CloudWatch Logs group. */
+export async function createFlowLog(
+  ec2: EC2Client,
+  options: { resourceId: string; resourceType: 'VPC' | 'Subnet'; trafficType: 'ACCEPT' | 'REJECT' | 'ALL' },
+): Promise<string> {
+  const out = await ec2.send(
+    new CreateFlowLogsCommand({
+      ResourceIds: [options.resourceId],
+      ResourceType: options.resourceType,
+      TrafficType: options.trafficType,
+      LogDestinationType: 'cloud-watch-logs',
+      LogGroupName: `flow-logs-${options.resourceId}`,
+      DeliverLogsPermissionArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/flow-logs`,
+    }),
+  );
+  const failed = out.Unsuccessful?.[0]?.Error?.Message;
+  if (failed) throw new Error(`moto refused the flow log: ${failed}`);
+  return required(out.FlowLogIds?.[0], 'FlowLogId');
 }
 
 /** Creates an internet gateway and attaches it to the VPC. */
@@ -270,6 +388,7 @@ export async function runInstance(
     securityGroupIds: string[];
     tags?: Record<string, string>;
     instanceType?: string;
+    metadataOptions?: InstanceMetadataOptionsRequest;
   },
 ): Promise<string> {
   if (!cachedImageId) {
@@ -284,6 +403,7 @@ export async function runInstance(
       InstanceType: (options.instanceType ?? 'm5.large') as 'm5.large',
       SubnetId: options.subnetId,
       SecurityGroupIds: options.securityGroupIds,
+      MetadataOptions: options.metadataOptions,
       TagSpecifications: tagSpec('instance', options.tags),
     }),
   );
@@ -300,6 +420,9 @@ export async function createCluster(
     endpointPrivateAccess?: boolean;
     publicAccessCidrs?: string[];
     tags?: Record<string, string>;
+    version?: string;
+    kubernetesNetworkConfig?: KubernetesNetworkConfigRequest;
+    remoteNetworkConfig?: RemoteNetworkConfigRequest;
   },
 ): Promise<string> {
   const out = await eks.send(
@@ -313,6 +436,9 @@ export async function createCluster(
         endpointPrivateAccess: options.endpointPrivateAccess,
         publicAccessCidrs: options.publicAccessCidrs,
       },
+      version: options.version,
+      kubernetesNetworkConfig: options.kubernetesNetworkConfig,
+      remoteNetworkConfig: options.remoteNetworkConfig,
       tags: options.tags,
     }),
   );

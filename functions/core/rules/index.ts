@@ -14,6 +14,9 @@ import { endpointPrivateDnsDisabled } from './endpoint-private-dns-disabled.ts';
 import { endpointPublicCidrBroad } from './endpoint-public-cidr-broad.ts';
 import { endpointPublicOpen } from './endpoint-public-open.ts';
 import { fargatePublicSubnet } from './fargate-public-subnet.ts';
+import { naclBlocksNodeControlPlane } from './nacl-blocks-node-control-plane.ts';
+import { nodeImdsReachableFromPods } from './node-imds-reachable-from-pods.ts';
+import { nodePublicIp } from './node-public-ip.ts';
 import { nodegroupPublicSubnet } from './nodegroup-public-subnet.ts';
 import { nodegroupSshOpen } from './nodegroup-ssh-open.ts';
 import { sgClusterSelfIngressMissing } from './sg-cluster-self-ingress-missing.ts';
@@ -30,6 +33,8 @@ import { subnetIsolatedMissingEndpoints } from './subnet-isolated-missing-endpoi
 import { subnetPublicIpAutoassignDisabled } from './subnet-public-ip-autoassign-disabled.ts';
 import { subnetRoleTagMismatch } from './subnet-role-tag-mismatch.ts';
 import { subnetSingleAz } from './subnet-single-az.ts';
+import { vpcEndpointAzGap } from './vpc-endpoint-az-gap.ts';
+import { vpcFlowLogsDisabled } from './vpc-flow-logs-disabled.ts';
 
 export const RULES: readonly RuleDefinition[] = [
   endpointPublicOpen,
@@ -48,12 +53,17 @@ export const RULES: readonly RuleDefinition[] = [
   subnetIsolatedMissingEndpoints,
   fargatePublicSubnet,
   nodegroupPublicSubnet,
+  nodePublicIp,
+  vpcEndpointAzGap,
+  vpcFlowLogsDisabled,
+  naclBlocksNodeControlPlane,
   sgClusterSelfIngressMissing,
   sgNodeToControlPlaneBlocked,
   sgControlPlaneToNodeBlocked,
   sgOpenIngress,
   sgNodeClusterTag,
   nodegroupSshOpen,
+  nodeImdsReachableFromPods,
   cniNetworkPolicyDisabled,
   cniCustomNetworkingNoSecondaryCidr,
   cniExternalSnatWithoutNat,

@@ -1,5 +1,5 @@
 import type { ClusterContext } from '../cluster-context.ts';
-import { type RuleDefinition, notJudged } from '../model.ts';
+import { notJudged, type RuleDefinition } from '../model.ts';
 import {
   freeRuleNumber,
   MalformedNaclEntryError,
@@ -53,7 +53,12 @@ function portsText(ports: PortRange): string {
  * (10250 in, ephemeral back), each seen by the ACL of the subnet it enters or leaves;
  * with private endpoint access off, also the way out to the public endpoint.
  */
-function legsOf(ctx: ClusterContext, node: Ec2Subnet, clusterSubnets: readonly Ec2Subnet[], ephemeral: PortRange): Leg[] {
+function legsOf(
+  ctx: ClusterContext,
+  node: Ec2Subnet,
+  clusterSubnets: readonly Ec2Subnet[],
+  ephemeral: PortRange,
+): Leg[] {
   const legs: Leg[] = [];
   const n = node.CidrBlock;
   if (n === undefined) return legs;
@@ -64,19 +69,74 @@ function legsOf(ctx: ClusterContext, node: Ec2Subnet, clusterSubnets: readonly E
     const pair = { clusterSubnetId: cluster.SubnetId };
     legs.push(
       { path: 'nodes-to-api-server', subnet: node, direction: 'egress', ports: HTTPS, peerCidr: c, ...pair },
-      { path: 'nodes-to-api-server', subnet: cluster, direction: 'ingress', ports: HTTPS, peerCidr: n, ...pair },
-      { path: 'nodes-to-api-server', subnet: cluster, direction: 'egress', ports: ephemeral, peerCidr: n, ...pair },
-      { path: 'nodes-to-api-server', subnet: node, direction: 'ingress', ports: ephemeral, peerCidr: c, ...pair },
-      { path: 'control-plane-to-kubelet', subnet: cluster, direction: 'egress', ports: KUBELET, peerCidr: n, ...pair },
-      { path: 'control-plane-to-kubelet', subnet: node, direction: 'ingress', ports: KUBELET, peerCidr: c, ...pair },
-      { path: 'control-plane-to-kubelet', subnet: node, direction: 'egress', ports: ephemeral, peerCidr: c, ...pair },
-      { path: 'control-plane-to-kubelet', subnet: cluster, direction: 'ingress', ports: ephemeral, peerCidr: n, ...pair },
+      {
+        path: 'nodes-to-api-server',
+        subnet: cluster,
+        direction: 'ingress',
+        ports: HTTPS,
+        peerCidr: n,
+        ...pair,
+      },
+      {
+        path: 'nodes-to-api-server',
+        subnet: cluster,
+        direction: 'egress',
+        ports: ephemeral,
+        peerCidr: n,
+        ...pair,
+      },
+      {
+        path: 'nodes-to-api-server',
+        subnet: node,
+        direction: 'ingress',
+        ports: ephemeral,
+        peerCidr: c,
+        ...pair,
+      },
+      {
+        path: 'control-plane-to-kubelet',
+        subnet: cluster,
+        direction: 'egress',
+        ports: KUBELET,
+        peerCidr: n,
+        ...pair,
+      },
+      {
+        path: 'control-plane-to-kubelet',
+        subnet: node,
+        direction: 'ingress',
+        ports: KUBELET,
+        peerCidr: c,
+        ...pair,
+      },
+      {
+        path: 'control-plane-to-kubelet',
+        subnet: node,
+        direction: 'egress',
+        ports: ephemeral,
+        peerCidr: c,
+        ...pair,
+      },
+      {
+        path: 'control-plane-to-kubelet',
+        subnet: cluster,
+        direction: 'ingress',
+        ports: ephemeral,
+        peerCidr: n,
+        ...pair,
+      },
     );
   }
   if (!ctx.endpointPrivateAccess) {
     legs.push(
       { path: 'nodes-to-public-endpoint', subnet: node, direction: 'egress', ports: HTTPS, peerCidr: WORLD },
-      { path: 'nodes-to-public-endpoint', subnet: node, direction: 'ingress', ports: ephemeral, peerCidr: WORLD },
+      {
+        path: 'nodes-to-public-endpoint',
+        subnet: node,
+        direction: 'ingress',
+        ports: ephemeral,
+        peerCidr: WORLD,
+      },
     );
   }
   return legs;
@@ -133,7 +193,9 @@ export const naclBlocksNodeControlPlane: RuleDefinition = {
         const first = blocked[0];
         if (first === undefined) return [];
         const firstAcl = vpc.networkAclOf(first.subnetId);
-        const newRuleNumber = firstAcl ? freeRuleNumber(firstAcl, first.direction, first.ruleNumber) : undefined;
+        const newRuleNumber = firstAcl
+          ? freeRuleNumber(firstAcl, first.direction, first.ruleNumber)
+          : undefined;
         return [
           {
             resourceId: node.SubnetId,

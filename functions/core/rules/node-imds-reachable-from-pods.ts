@@ -45,8 +45,10 @@ const LAUNCH_TEMPLATE =
   'make it last in the launch template: CloudFormation AWS::EC2::LaunchTemplate LaunchTemplateData.MetadataOptions HttpTokens: required, HttpPutResponseHopLimit: 1; Terraform aws_launch_template metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 }';
 const NODEGROUP_ROLLOUT =
   'then roll the node group onto the new version: aws eks update-nodegroup-version --region {{region}} --cluster-name {{clusterName}} --nodegroup-name {{resourceId}} --launch-template id={{launchTemplateId}},version={{launchTemplateVersion}}';
-const KARPENTER = 'Karpenter nodes: EC2NodeClass spec.metadataOptions httpTokens: required, httpPutResponseHopLimit: 1';
-const PODS_NOTE = 'Pods that need AWS credentials should use EKS Pod Identity or IRSA rather than the node role';
+const KARPENTER =
+  'Karpenter nodes: EC2NodeClass spec.metadataOptions httpTokens: required, httpPutResponseHopLimit: 1';
+const PODS_NOTE =
+  'Pods that need AWS credentials should use EKS Pod Identity or IRSA rather than the node role';
 
 /**
  * Any pod that can reach the instance metadata service can take the node role's
@@ -73,14 +75,20 @@ export const nodeImdsReachableFromPods: RuleDefinition = {
   resourceType: 'nodegroup',
   requires: ['cluster', 'instances'],
   evaluate(ctx) {
-    const groups = new Map<string, { nodegroupName?: string; nodes: { instance: Ec2Instance; kind: string; seen: SeenOptions }[] }>();
+    const groups = new Map<
+      string,
+      { nodegroupName?: string; nodes: { instance: Ec2Instance; kind: string; seen: SeenOptions }[] }
+    >();
     for (const instance of ctx.nodeInstances) {
       if (isAutoModeInstance(instance)) continue;
       const found = exposure(instance);
       if (!found) continue;
       const nodegroupName = managedNodegroupOf(instance);
       const key = nodegroupName ?? instance.InstanceId;
-      const group = groups.get(key) ?? { ...(nodegroupName !== undefined ? { nodegroupName } : {}), nodes: [] };
+      const group = groups.get(key) ?? {
+        ...(nodegroupName !== undefined ? { nodegroupName } : {}),
+        nodes: [],
+      };
       group.nodes.push({ instance, ...found });
       groups.set(key, group);
     }

@@ -28,14 +28,20 @@ export const nodePublicIp: RuleDefinition = {
     'Node instances without the eks:nodegroup-name tag (self-managed, Karpenter, EKS Auto Mode) have a public IPv4 address in this subnet. One finding per subnet.',
   risk: 'Nodes are one security-group mistake away from the internet (kubelet, NodePorts, SSH).',
   remediation: `${RELAUNCH} ${SUBNET_DEFAULT} ${LAUNCH_SETTINGS}`,
-  references: [DOCS.vpcRequirements, DOCS.ipAddressing, 'Security Hub EC2.9', 'Prowler ec2_instance_public_ip'],
+  references: [
+    DOCS.vpcRequirements,
+    DOCS.ipAddressing,
+    'Security Hub EC2.9',
+    'Prowler ec2_instance_public_ip',
+  ],
   resourceType: 'subnet',
   requires: ['cluster', 'instances', 'subnets'],
   evaluate(ctx) {
     const bySubnet = new Map<string, Ec2Instance[]>();
     for (const node of ctx.nodeInstances) {
       if (managedNodegroupOf(node) !== undefined) continue;
-      if (node.PublicIpAddress === undefined || node.PublicIpAddress === '' || node.SubnetId === undefined) continue;
+      if (node.PublicIpAddress === undefined || node.PublicIpAddress === '' || node.SubnetId === undefined)
+        continue;
       const list = bySubnet.get(node.SubnetId) ?? [];
       list.push(node);
       bySubnet.set(node.SubnetId, list);

@@ -20,7 +20,11 @@ export const DOCS = {
   networkAcls: 'https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html',
   flowLogs: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html',
   interfaceEndpoints: 'https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html',
-  instanceMetadata: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html',
-  iamBestPractices: 'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html',
+  instanceMetadata:
+    'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html',
+  iamBestPractices:
+    'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html',
   launchTemplates: 'https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html',
+  ipv6: 'https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html',
+  hybridNodesNetworking: 'https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html',
 } as const;

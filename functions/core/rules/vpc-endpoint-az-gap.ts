@@ -20,7 +20,9 @@ function sameZone(a: Zone, b: Zone): boolean {
 }
 
 function zoneLabel(zone: Zone): string {
-  return zone.id !== undefined && zone.name !== undefined ? `${zone.name} (${zone.id})` : (zone.id ?? zone.name ?? '?');
+  return zone.id !== undefined && zone.name !== undefined
+    ? `${zone.name} (${zone.id})`
+    : (zone.id ?? zone.name ?? '?');
 }
 
 /**
@@ -102,7 +104,8 @@ export const vpcEndpointAzGap: RuleDefinition = {
       });
       const first = gaps[0];
       if (first === undefined) return [];
-      const comparedByName = zone.id === undefined || byService.some(({ zones }) => zones.some((z) => z.id === undefined));
+      const comparedByName =
+        zone.id === undefined || byService.some(({ zones }) => zones.some((z) => z.id === undefined));
       const commands = gaps.flatMap((gap) =>
         gap.vpcEndpointIds.map(
           (id) =>

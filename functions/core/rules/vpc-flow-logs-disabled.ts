@@ -8,7 +8,8 @@ const RECORDS_REJECTS = new Set(['ALL', 'REJECT']);
 /** An active VPC flow log that records rejected traffic (delivery status is not judged). */
 function recordsRejects(flowLog: Ec2FlowLog): boolean {
   return (
-    flowLog.FlowLogStatus?.toUpperCase() === 'ACTIVE' && RECORDS_REJECTS.has(flowLog.TrafficType?.toUpperCase() ?? '')
+    flowLog.FlowLogStatus?.toUpperCase() === 'ACTIVE' &&
+    RECORDS_REJECTS.has(flowLog.TrafficType?.toUpperCase() ?? '')
   );
 }
 

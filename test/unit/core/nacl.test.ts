@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  freeRuleNumber,
-  MalformedNaclEntryError,
-  naclVerdict,
-} from '../../../functions/core/nacl.ts';
+import { freeRuleNumber, MalformedNaclEntryError, naclVerdict } from '../../../functions/core/nacl.ts';
 import type { Ec2NetworkAclEntry } from '../../../functions/core/snapshot.ts';
 import { aclEntry, networkAcl } from '../../fixtures/snapshot-builder.ts';
 
@@ -52,7 +48,9 @@ describe('naclVerdict', () => {
 
   it('is blocked at * when an allow covers only half of the peer CIDR', () => {
     // Arrange: 10.0.1.0/25 is allowed, 10.0.1.128/25 matches nothing
-    const acl = ingressAcl([aclEntry(100, 'allow', { protocol: '6', ports: [443, 443], cidr: '10.0.1.0/25' })]);
+    const acl = ingressAcl([
+      aclEntry(100, 'allow', { protocol: '6', ports: [443, 443], cidr: '10.0.1.0/25' }),
+    ]);
     // Act
     const half = naclVerdict(acl, 'ingress', HTTPS, '10.0.1.0/24');
     const covered = naclVerdict(acl, 'ingress', HTTPS, '10.0.1.0/25');
@@ -200,7 +198,10 @@ describe('naclVerdict', () => {
   it('evaluates the two directions separately', () => {
     // Arrange: ingress allows 443, egress allows nothing
     const acl = networkAcl('acl-one-way', [], {
-      Entries: [aclEntry(100, 'allow', { protocol: '6', ports: [443, 443] }), aclEntry(32767, 'deny', { egress: true })],
+      Entries: [
+        aclEntry(100, 'allow', { protocol: '6', ports: [443, 443] }),
+        aclEntry(32767, 'deny', { egress: true }),
+      ],
     });
     // Act
     const ingress = naclVerdict(acl, 'ingress', HTTPS, '10.0.1.0/24');
@@ -227,7 +228,9 @@ describe('naclVerdict', () => {
     // Arrange
     const acl = ingressAcl([aclEntry(100, 'allow', { protocol: '6' })]);
     // Act + Assert
-    expect(() => naclVerdict(acl, 'ingress', HTTPS, '10.0.1.0/24')).toThrow('TCP entry without a valid PortRange');
+    expect(() => naclVerdict(acl, 'ingress', HTTPS, '10.0.1.0/24')).toThrow(
+      'TCP entry without a valid PortRange',
+    );
   });
 
   it('does not trip over a malformed entry of the other direction or protocol', () => {
@@ -246,7 +249,9 @@ describe('naclVerdict', () => {
     // Arrange
     const acl = networkAcl('acl-default', []);
     // Act + Assert
-    expect(() => naclVerdict(acl, 'ingress', HTTPS, 'nonsense')).toThrow('peer CIDR "nonsense" does not parse');
+    expect(() => naclVerdict(acl, 'ingress', HTTPS, 'nonsense')).toThrow(
+      'peer CIDR "nonsense" does not parse',
+    );
   });
 
   it('answers from its memo for the same ACL object and question', () => {
@@ -264,9 +269,18 @@ describe('naclVerdict', () => {
     // Arrange: 40 entries per direction carving up 10.0.0.0/8, asked for /8 peers and wide port ranges
     const entries: Ec2NetworkAclEntry[] = [];
     for (let i = 0; i < 40; i++) {
-      entries.push(aclEntry(100 + i, 'allow', { protocol: '6', ports: [1000 * i, 1000 * i + 1500], cidr: `10.${i * 6}.0.0/15` }));
+      entries.push(
+        aclEntry(100 + i, 'allow', {
+          protocol: '6',
+          ports: [1000 * i, 1000 * i + 1500],
+          cidr: `10.${i * 6}.0.0/15`,
+        }),
+      );
     }
-    const acls = Array.from({ length: 200 }, (_, n) => ({ ...ingressAcl(entries), NetworkAclId: `acl-${n}` }));
+    const acls = Array.from({ length: 200 }, (_, n) => ({
+      ...ingressAcl(entries),
+      NetworkAclId: `acl-${n}`,
+    }));
     // Act
     const started = performance.now();
     for (const acl of acls) {
@@ -282,7 +296,10 @@ describe('naclVerdict', () => {
 describe('freeRuleNumber', () => {
   it('picks the highest free number below the deciding deny', () => {
     // Arrange
-    const acl = ingressAcl([aclEntry(99, 'allow', { protocol: '-1' }), aclEntry(100, 'deny', { protocol: '-1' })]);
+    const acl = ingressAcl([
+      aclEntry(99, 'allow', { protocol: '-1' }),
+      aclEntry(100, 'deny', { protocol: '-1' }),
+    ]);
     // Act
     const number = freeRuleNumber(acl, 'ingress', 100);
     // Assert
@@ -291,7 +308,10 @@ describe('freeRuleNumber', () => {
 
   it('picks the next multiple of 10 after the last entry for the implicit deny', () => {
     // Arrange: 32767 (the catch-all) does not count
-    const acl = ingressAcl([aclEntry(100, 'allow', { protocol: '6', ports: [22, 22] }), aclEntry(120, 'allow', { protocol: '6', ports: [80, 80] })]);
+    const acl = ingressAcl([
+      aclEntry(100, 'allow', { protocol: '6', ports: [22, 22] }),
+      aclEntry(120, 'allow', { protocol: '6', ports: [80, 80] }),
+    ]);
     // Act
     const number = freeRuleNumber(acl, 'ingress', '*');
     // Assert
@@ -300,7 +320,9 @@ describe('freeRuleNumber', () => {
 
   it('numbers the two directions independently', () => {
     // Arrange: egress uses 100 in this ACL, ingress does not use 99
-    const acl = networkAcl('acl-x', [], { Entries: [aclEntry(100, 'deny', { egress: false }), aclEntry(99, 'allow', { egress: true })] });
+    const acl = networkAcl('acl-x', [], {
+      Entries: [aclEntry(100, 'deny', { egress: false }), aclEntry(99, 'allow', { egress: true })],
+    });
     // Act
     const number = freeRuleNumber(acl, 'ingress', 100);
     // Assert

@@ -17,6 +17,7 @@ import {
   VersionConflictError,
 } from '../../../functions/core/ports.ts';
 import { processSnapshot, type SnapshotScanInput } from '../../../functions/core/process-scan.ts';
+import { cniNetworkPolicyDisabled } from '../../../functions/core/rules/cni-network-policy-disabled.ts';
 import { endpointPublicOpen } from '../../../functions/core/rules/endpoint-public-open.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
 import type { Suppression } from '../../../functions/core/suppression.ts';
@@ -206,6 +207,30 @@ describe('processSnapshot', () => {
     expect(repository.clusters.get(MemoryRepository.key(KEY))?.lastCompleteScanAt).toBe(
       '2026-01-02T00:00:00.000Z',
     );
+  });
+
+  it('stores the rules it could not judge on the cluster item, keeps their findings OPEN, and still counts the scan complete', async () => {
+    // Arrange: the first scan sees the add-on with policies off; the second finds no add-on at all
+    const { deps, repository, advance } = setup();
+    const rules = [cniNetworkPolicyDisabled];
+    const off = buildSnapshot(({ cluster }) => {
+      cluster.vpcCni = { state: 'installed', configurationValues: '{"enableNetworkPolicy":"false"}' };
+    });
+    await processSnapshot(deps, scanInput('scan-1', off, { rules }));
+    advance('2026-01-02T00:05:00.000Z');
+    const unseen = buildSnapshot(({ cluster, snapshot }) => {
+      cluster.vpcCni = { state: 'absent' };
+      snapshot.scannedAt = '2026-01-02T00:00:00.000Z';
+    });
+    // Act
+    await processSnapshot(deps, scanInput('scan-2', unseen, { rules }));
+    // Assert
+    const cluster = repository.clusters.get(MemoryRepository.key(KEY));
+    expect(cluster?.notJudged).toEqual([
+      { ruleId: 'cni-network-policy-disabled', reason: expect.stringContaining('no vpc-cni EKS add-on') },
+    ]);
+    expect([...repository.findings.values()].map((f) => f.status)).toEqual(['OPEN']);
+    expect(cluster?.lastCompleteScanId).toBe('scan-2');
   });
 
   it('resolves a fixed misconfiguration and alerts RESOLVED', async () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { nodePublicIp } from '../../../functions/core/rules/node-public-ip.ts';
 import type { Ec2Instance } from '../../../functions/core/snapshot.ts';
-import { buildSnapshot, CLUSTER, instance, managedNodegroup, REGION, runRule } from '../../fixtures/snapshot-builder.ts';
+import {
+  buildSnapshot,
+  CLUSTER,
+  instance,
+  managedNodegroup,
+  REGION,
+  runRule,
+} from '../../fixtures/snapshot-builder.ts';
 
 const rule = nodePublicIp;
 
@@ -29,7 +36,11 @@ describe('node-public-ip', () => {
     // Assert
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ resourceId: 'subnet-pub', resourceType: 'subnet', severity: 'LOW' });
-    expect(findings[0]?.evidence).toMatchObject({ subnetId: 'subnet-pub', count: 2, instanceIds: ['i-1', 'i-2'] });
+    expect(findings[0]?.evidence).toMatchObject({
+      subnetId: 'subnet-pub',
+      count: 2,
+      instanceIds: ['i-1', 'i-2'],
+    });
     expect(findings[0]?.remediation).toContain(
       `aws ec2 modify-subnet-attribute --region ${REGION} --subnet-id subnet-pub --no-map-public-ip-on-launch`,
     );
@@ -39,7 +50,11 @@ describe('node-public-ip', () => {
     // Arrange
     const snapshot = buildSnapshot(({ vpc }) => {
       vpc.instances = [
-        instance('i-self', { SubnetId: 'subnet-pub', PublicIpAddress: '203.0.113.5', Tags: { [`kubernetes.io/cluster/${CLUSTER}`]: 'owned' } }),
+        instance('i-self', {
+          SubnetId: 'subnet-pub',
+          PublicIpAddress: '203.0.113.5',
+          Tags: { [`kubernetes.io/cluster/${CLUSTER}`]: 'owned' },
+        }),
         instance('i-auto', {
           SubnetId: 'subnet-pub',
           PublicIpAddress: '203.0.113.6',
@@ -81,7 +96,11 @@ describe('node-public-ip', () => {
     // Arrange
     const snapshot = buildSnapshot(({ vpc }) => {
       vpc.instances = [
-        instance('i-other', { SubnetId: 'subnet-pub', PublicIpAddress: '203.0.113.8', Tags: { 'eks:eks-cluster-name': 'other' } }),
+        instance('i-other', {
+          SubnetId: 'subnet-pub',
+          PublicIpAddress: '203.0.113.8',
+          Tags: { 'eks:eks-cluster-name': 'other' },
+        }),
         { ...karpenterNode('i-stopped', 'subnet-pub', '203.0.113.9'), State: 'stopped' },
       ];
     });
@@ -114,6 +133,8 @@ describe('node-public-ip', () => {
     // Assert
     expect(finding?.evidence.count).toBe(25);
     expect(finding?.evidence.instanceIds).toHaveLength(20);
-    expect((finding?.evidence.instanceIds as string[])[0]).toBe('i-00');
+    expect(finding?.evidence.instanceIds).toEqual(
+      Array.from({ length: 20 }, (_, i) => `i-${String(i).padStart(2, '0')}`),
+    );
   });
 });

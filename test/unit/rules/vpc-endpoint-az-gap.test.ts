@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { vpcEndpointAzGap } from '../../../functions/core/rules/vpc-endpoint-az-gap.ts';
-import type { ClusterInventory, Ec2VpcEndpoint, Snapshot, VpcInventory } from '../../../functions/core/snapshot.ts';
+import type {
+  ClusterInventory,
+  Ec2VpcEndpoint,
+  Snapshot,
+  VpcInventory,
+} from '../../../functions/core/snapshot.ts';
 import {
   buildSnapshot,
   managedNodegroup,
@@ -12,7 +17,11 @@ import {
 
 const rule = vpcEndpointAzGap;
 
-function interfaceEndpoint(service: string, subnetIds: string[], overrides: Partial<Ec2VpcEndpoint> = {}): Ec2VpcEndpoint {
+function interfaceEndpoint(
+  service: string,
+  subnetIds: string[],
+  overrides: Partial<Ec2VpcEndpoint> = {},
+): Ec2VpcEndpoint {
   return {
     VpcEndpointId: `vpce-${service.replace('.', '-')}`,
     VpcId: VPC_ID,
@@ -29,11 +38,22 @@ function interfaceEndpoint(service: string, subnetIds: string[], overrides: Part
  * Two isolated subnets (main route table, no default route): subnet-iso-a in zone use1-az1
  * and subnet-iso-b in use1-az2, both node subnets; `endpoints` are the VPC's endpoints.
  */
-function scenario(endpoints: Ec2VpcEndpoint[], mutate?: (s: { cluster: ClusterInventory; vpc: VpcInventory }) => void): Snapshot {
+function scenario(
+  endpoints: Ec2VpcEndpoint[],
+  mutate?: (s: { cluster: ClusterInventory; vpc: VpcInventory }) => void,
+): Snapshot {
   return buildSnapshot(({ cluster, vpc }) => {
     vpc.subnets.push(
-      subnet('subnet-iso-a', { CidrBlock: '10.0.50.0/24', AvailabilityZone: 'us-east-1a', AvailabilityZoneId: 'use1-az1' }),
-      subnet('subnet-iso-b', { CidrBlock: '10.0.51.0/24', AvailabilityZone: 'us-east-1b', AvailabilityZoneId: 'use1-az2' }),
+      subnet('subnet-iso-a', {
+        CidrBlock: '10.0.50.0/24',
+        AvailabilityZone: 'us-east-1a',
+        AvailabilityZoneId: 'use1-az1',
+      }),
+      subnet('subnet-iso-b', {
+        CidrBlock: '10.0.51.0/24',
+        AvailabilityZone: 'us-east-1b',
+        AvailabilityZoneId: 'use1-az2',
+      }),
     );
     cluster.nodegroups = [managedNodegroup('ng-iso', { subnets: ['subnet-iso-a', 'subnet-iso-b'] })];
     vpc.vpcEndpoints = endpoints;
@@ -62,13 +82,19 @@ describe('vpc-endpoint-az-gap', () => {
     const findings = runRule(rule, snapshot);
     // Assert
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ resourceId: 'subnet-iso-b', resourceType: 'subnet', severity: 'LOW' });
+    expect(findings[0]).toMatchObject({
+      resourceId: 'subnet-iso-b',
+      resourceType: 'subnet',
+      severity: 'LOW',
+    });
     expect(findings[0]?.evidence).toMatchObject({
       subnetId: 'subnet-iso-b',
       availabilityZone: 'us-east-1b',
       availabilityZoneId: 'use1-az2',
       zoneComparedBy: 'id',
-      missingInZone: [{ service: 'ecr.api', vpcEndpointIds: ['vpce-ecr-api'], zones: ['us-east-1a (use1-az1)'] }],
+      missingInZone: [
+        { service: 'ecr.api', vpcEndpointIds: ['vpce-ecr-api'], zones: ['us-east-1a (use1-az1)'] },
+      ],
     });
     expect(findings[0]?.remediation).toContain(
       `aws ec2 modify-vpc-endpoint --region ${REGION} --vpc-endpoint-id vpce-ecr-api --add-subnet-ids subnet-iso-b`,
@@ -77,19 +103,30 @@ describe('vpc-endpoint-az-gap', () => {
 
   it('gives one command per endpoint when several services miss the zone', () => {
     // Arrange
-    const snapshot = scenario([interfaceEndpoint('ecr.api', ['subnet-iso-a']), interfaceEndpoint('ec2', ['subnet-iso-a'])]);
+    const snapshot = scenario([
+      interfaceEndpoint('ecr.api', ['subnet-iso-a']),
+      interfaceEndpoint('ec2', ['subnet-iso-a']),
+    ]);
     // Act
     const [finding] = runRule(rule, snapshot);
     // Assert: ec2 comes before ecr.api in requiredVpcEndpoints
-    expect((finding?.evidence.missingInZone as { service: string }[]).map((gap) => gap.service)).toEqual(['ec2', 'ecr.api']);
-    expect(finding?.remediation).toContain('--vpc-endpoint-id vpce-ec2 --add-subnet-ids subnet-iso-b && aws ec2');
+    expect(finding?.evidence.missingInZone).toMatchObject([{ service: 'ec2' }, { service: 'ecr.api' }]);
+    expect(finding?.remediation).toContain(
+      '--vpc-endpoint-id vpce-ec2 --add-subnet-ids subnet-iso-b && aws ec2',
+    );
     expect(finding?.remediation).toContain('--vpc-endpoint-id vpce-ecr-api --add-subnet-ids subnet-iso-b');
   });
 
   it('compares zones by id, not by name (names differ per account)', () => {
     // Arrange: the endpoint subnet carries the same zone name but another zone id
     const snapshot = scenario([interfaceEndpoint('sts', ['subnet-ep'])], ({ vpc }) => {
-      vpc.subnets.push(subnet('subnet-ep', { CidrBlock: '10.0.60.0/24', AvailabilityZone: 'us-east-1a', AvailabilityZoneId: 'use1-az4' }));
+      vpc.subnets.push(
+        subnet('subnet-ep', {
+          CidrBlock: '10.0.60.0/24',
+          AvailabilityZone: 'us-east-1a',
+          AvailabilityZoneId: 'use1-az4',
+        }),
+      );
     });
     // Act
     const findings = runRule(rule, snapshot);
