@@ -10,12 +10,20 @@
  * remote-access SG; filler SGs bring the VPC to its SG count, every SG with 5 ingress
  * rules. Node instances are tagged `eks:cluster-name`; stopped nodes, untagged instances
  * and whole VPCs without clusters are noise the collector's filters must leave out.
- * Misconfigurations are drawn with fixed probabilities so every rule family fires.
+ * Every VPC has the allow-all default network ACL plus custom ACLs (443, 10250 and
+ * ephemeral-port allows, filler allow/deny entries) on some of its subnets, and most have
+ * a VPC flow log; subnet flow logs are noise the `resource-id` filter must leave out.
+ * Misconfigurations are drawn with fixed probabilities so every rule family fires. The
+ * catalog-v2 inventory (ACLs, flow logs, metadata options) draws from its own PRNG
+ * stream, so the rest of an account is the same as before it existed.
  */
 import type {
+  FlowLog,
   Instance,
   IpPermission,
   NatGateway,
+  NetworkAcl,
+  NetworkAclEntry,
   RouteTable,
   SecurityGroup,
   Subnet,
@@ -29,7 +37,7 @@ export const BENCH_ACCOUNT_ID = '123456789012';
 export const BENCH_REGION = 'eu-west-1';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
-export type SizeName = 'S' | 'M' | 'L';
+export type SizeName = 'S' | 'M' | 'L' | 'NACL';
 
 export interface SizeSpec {
   name: SizeName;
@@ -38,13 +46,58 @@ export interface SizeSpec {
   subnets: number;
   securityGroups: number;
   nodeInstances: number;
+  /** Network ACLs per cluster VPC, the default one included. */
+  networkAclsPerVpc: number;
+  /** Entries of each custom ACL, both directions and the two `*` rules included (the default ACL has 4). */
+  entriesPerAcl: number;
 }
 
-/** L is the account of issue 6; S and M are 1/20 and 1/4 of it. */
+/**
+ * L is the account of issue 6; S and M are 1/20 and 1/4 of it. NACL is the network-ACL
+ * heavy account of issue 10: 50 VPCs × 20 ACLs × 40 entries, with M's other figures
+ * spread over those 50 VPCs, so that ACLs are the bulk of its snapshot.
+ */
 export const SIZES: Record<SizeName, SizeSpec> = {
-  S: { name: 'S', clusters: 10, vpcs: 3, subnets: 400, securityGroups: 1000, nodeInstances: 200 },
-  M: { name: 'M', clusters: 50, vpcs: 13, subnets: 2000, securityGroups: 5000, nodeInstances: 1000 },
-  L: { name: 'L', clusters: 200, vpcs: 50, subnets: 8000, securityGroups: 20000, nodeInstances: 4000 },
+  S: {
+    name: 'S',
+    clusters: 10,
+    vpcs: 3,
+    subnets: 400,
+    securityGroups: 1000,
+    nodeInstances: 200,
+    networkAclsPerVpc: 3,
+    entriesPerAcl: 12,
+  },
+  M: {
+    name: 'M',
+    clusters: 50,
+    vpcs: 13,
+    subnets: 2000,
+    securityGroups: 5000,
+    nodeInstances: 1000,
+    networkAclsPerVpc: 3,
+    entriesPerAcl: 12,
+  },
+  L: {
+    name: 'L',
+    clusters: 200,
+    vpcs: 50,
+    subnets: 8000,
+    securityGroups: 20000,
+    nodeInstances: 4000,
+    networkAclsPerVpc: 3,
+    entriesPerAcl: 12,
+  },
+  NACL: {
+    name: 'NACL',
+    clusters: 50,
+    vpcs: 50,
+    subnets: 2000,
+    securityGroups: 5000,
+    nodeInstances: 1000,
+    networkAclsPerVpc: 20,
+    entriesPerAcl: 40,
+  },
 };
 
 /** Everything the fake serves for one region. */
@@ -67,6 +120,9 @@ export interface SyntheticAccount {
   vpcEndpoints: VpcEndpoint[];
   natGateways: NatGateway[];
   instances: Instance[];
+  networkAcls: NetworkAcl[];
+  /** Flow logs of VPCs and (noise) of subnets. */
+  flowLogs: FlowLog[];
 }
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; enough for synthetic data. */
@@ -138,6 +194,9 @@ export function generateAccount(size: SizeName, seed = 1): SyntheticAccount {
   const spec = SIZES[size];
   const random = createRandom(seed);
   const chance = (p: number) => random() < p;
+  // Catalog-v2 inventory draws from its own stream (see the file comment).
+  const v2Random = createRandom(seed ^ 0x5bd1e995);
+  const v2 = { random: v2Random, chance: (p: number) => v2Random() < p };
   const ids = createIds();
   const account: SyntheticAccount = {
     accountId: BENCH_ACCOUNT_ID,
@@ -156,6 +215,8 @@ export function generateAccount(size: SizeName, seed = 1): SyntheticAccount {
     vpcEndpoints: [],
     natGateways: [],
     instances: [],
+    networkAcls: [],
+    flowLogs: [],
   };
   let clusterNo = 0;
   for (let v = 0; v < spec.vpcs; v++) {
@@ -164,22 +225,26 @@ export function generateAccount(size: SizeName, seed = 1): SyntheticAccount {
       { length: clusterCount },
       () => `cluster-${String(++clusterNo).padStart(4, '0')}`,
     );
-    addVpc(account, ids, chance, random, {
+    addVpc(account, ids, chance, random, v2, {
       index: v,
       clusterNames: names,
       subnets: spread(spec.subnets, spec.vpcs, v),
       securityGroups: spread(spec.securityGroups, spec.vpcs, v),
       nodeInstances: spread(spec.nodeInstances, spec.vpcs, v),
+      networkAcls: spec.networkAclsPerVpc,
+      entriesPerAcl: spec.entriesPerAcl,
     });
   }
   // Noise: VPCs without clusters (one per ten cluster VPCs, at least one); no call may fetch them.
   for (let n = 0; n < Math.max(1, Math.round(spec.vpcs / 10)); n++) {
-    addVpc(account, ids, chance, random, {
+    addVpc(account, ids, chance, random, v2, {
       index: spec.vpcs + n,
       clusterNames: [],
       subnets: 40,
       securityGroups: 100,
       nodeInstances: 0,
+      networkAcls: spec.networkAclsPerVpc,
+      entriesPerAcl: spec.entriesPerAcl,
     });
   }
   return account;
@@ -191,6 +256,14 @@ interface VpcPlan {
   subnets: number;
   securityGroups: number;
   nodeInstances: number;
+  networkAcls: number;
+  entriesPerAcl: number;
+}
+
+/** The PRNG stream of the catalog-v2 inventory. */
+interface V2Draws {
+  random: () => number;
+  chance: (p: number) => boolean;
 }
 
 function addVpc(
@@ -198,6 +271,7 @@ function addVpc(
   ids: Ids,
   chance: (p: number) => boolean,
   random: () => number,
+  v2: V2Draws,
   plan: VpcPlan,
 ): void {
   const VpcId = ids.next('vpc');
@@ -254,6 +328,7 @@ function addVpc(
       AvailabilityZoneId: `euw1-az${s.az + 1}`,
       AvailableIpAddressCount: free,
       MapPublicIpOnLaunch: s.cls === 'public' ? !chance(0.05) : false,
+      AssignIpv6AddressOnCreation: false,
       State: 'available',
       Ipv6CidrBlockAssociationSet: [],
       Tags: tags({ Name: `subnet-${plan.index}-${s.cls}`, ...clusterTags, ...role }),
@@ -319,6 +394,8 @@ function addVpc(
     // isolated subnets use the main table (no explicit association).
   }
   account.routeTables.push(...tables);
+  addNetworkAcls(account, ids, v2, plan, VpcId, cidr, subnets);
+  addFlowLogs(account, ids, v2, VpcId, subnets);
 
   // Half the VPCs have the endpoints isolated nodes need.
   if (plan.index % 2 === 0) {
@@ -430,6 +507,8 @@ function addVpc(
       arn: `arn:aws:eks:${BENCH_REGION}:${account.accountId}:cluster/${name}`,
       status: 'ACTIVE',
       version: '1.31',
+      // EKS answers the service range and family of every cluster.
+      kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
       tags: chance(0.1) ? { 'netpol-engine': 'calico' } : {},
       resourcesVpcConfig: {
         subnetIds: clusterSubnets.map((s) => s.id),
@@ -492,21 +571,34 @@ function addVpc(
     }
 
     // Node instances (running, tagged), plus a stopped node: the state filter must drop it.
+    // Metadata options per cluster (its launch template): mostly IMDSv2 with hop limit 1
+    // or 2, sometimes IMDSv1 left on; nodes in public subnets get a public address.
+    const imds = v2.random();
+    const metadata = {
+      State: 'applied' as const,
+      HttpEndpoint: 'enabled' as const,
+      HttpTokens: imds < 0.1 ? ('optional' as const) : ('required' as const),
+      HttpPutResponseHopLimit: imds < 0.4 ? 2 : 1,
+      HttpProtocolIpv6: 'disabled' as const,
+      InstanceMetadataTags: 'disabled' as const,
+    };
     for (let n = 0; n < nodesPerCluster[c]!; n++) {
       const subnet = nodeSubnets[n % nodeSubnets.length]!;
-      account.instances.push(
-        instance(
-          ids,
-          VpcId,
-          subnet.id,
-          'running',
-          [nodeSg, ...(extraNodeSg && n % 2 === 0 ? [extraNodeSg] : [])],
-          {
-            'eks:cluster-name': name,
-            [`kubernetes.io/cluster/${name}`]: 'owned',
-          },
-        ),
+      const node = instance(
+        ids,
+        VpcId,
+        subnet.id,
+        'running',
+        [nodeSg, ...(extraNodeSg && n % 2 === 0 ? [extraNodeSg] : [])],
+        {
+          'eks:cluster-name': name,
+          [`kubernetes.io/cluster/${name}`]: 'owned',
+        },
       );
+      node.MetadataOptions = { ...metadata };
+      if (subnet.cls === 'public')
+        node.PublicIpAddress = `54.${plan.index % 256}.${(n >> 8) % 256}.${n % 256}`;
+      account.instances.push(node);
     }
     account.instances.push(
       instance(ids, VpcId, nodeSubnets[0]!.id, 'stopped', [nodeSg], { 'eks:cluster-name': name }),
@@ -553,4 +645,151 @@ function instance(
     ],
     Tags: tags(tagMap),
   };
+}
+
+/** Ports of filler entries: none is 443, 10250 or in the ephemeral range, so fillers never decide a node path. */
+const FILLER_DENIED_PORTS = [22, 23, 135, 139, 445, 1433, 3306, 3389, 5432, 5900, 6379, 9200, 11211, 27017];
+const FILLER_ALLOWED_UDP = [53, 123, 500, 4500, 8472];
+
+/**
+ * One custom ACL's entries, half each way, ending with the two `*` rules: ingress allows
+ * 443 and 10250 from the VPC and the ephemeral ports back from anywhere; egress allows
+ * everything; filler entries (deny common admin/database ports from anywhere, allow some
+ * UDP) bring it to `count`. With a small chance a deny placed first breaks a node path.
+ */
+function customAclEntries(v2: V2Draws, vpcCidr: string, count: number): NetworkAclEntry[] {
+  const tcp = (
+    RuleNumber: number,
+    RuleAction: 'allow' | 'deny',
+    Egress: boolean,
+    CidrBlock: string,
+    From: number,
+    To = From,
+  ): NetworkAclEntry => ({
+    RuleNumber,
+    Protocol: '6',
+    RuleAction,
+    Egress,
+    CidrBlock,
+    PortRange: { From, To },
+  });
+  const all = (RuleNumber: number, RuleAction: 'allow' | 'deny', Egress: boolean): NetworkAclEntry => ({
+    RuleNumber,
+    Protocol: '-1',
+    RuleAction,
+    Egress,
+    CidrBlock: '0.0.0.0/0',
+  });
+  const ingress: NetworkAclEntry[] = [
+    tcp(100, 'allow', false, vpcCidr, 443),
+    tcp(110, 'allow', false, vpcCidr, 10250),
+    tcp(120, 'allow', false, '0.0.0.0/0', 32768, 60999),
+    tcp(130, 'allow', false, vpcCidr, 1024, 65535),
+  ];
+  const egress: NetworkAclEntry[] = [all(100, 'allow', true)];
+  // Misconfigurations: the API server's port or the kubelet's denied before the allows.
+  const broken = v2.random();
+  if (broken < 0.04) ingress.unshift(tcp(90, 'deny', false, vpcCidr, 443));
+  else if (broken < 0.08) ingress.unshift(tcp(90, 'deny', false, vpcCidr, 10250));
+  const fillers = Math.max(0, count - ingress.length - egress.length - 2);
+  for (let k = 0; k < fillers; k++) {
+    const egressSide = k % 2 === 1;
+    const list = egressSide ? egress : ingress;
+    const rule = 200 + 10 * list.length;
+    if (k % 3 === 2) {
+      const port = FILLER_ALLOWED_UDP[k % FILLER_ALLOWED_UDP.length]!;
+      list.push({
+        RuleNumber: rule,
+        Protocol: '17',
+        RuleAction: 'allow',
+        Egress: egressSide,
+        CidrBlock: vpcCidr,
+        PortRange: { From: port, To: port },
+      });
+    } else {
+      const port = FILLER_DENIED_PORTS[k % FILLER_DENIED_PORTS.length]!;
+      // Egress denies come after the allow-all at 100: present, but never deciding.
+      list.push(tcp(rule, 'deny', egressSide, `198.${18 + (k % 2)}.${k % 256}.0/24`, port));
+    }
+  }
+  return [...ingress, ...egress, all(32767, 'deny', false), all(32767, 'deny', true)];
+}
+
+/**
+ * The default ACL (allow all, both ways) plus `networkAcls - 1` custom ones. Subnet j goes
+ * to custom ACL (j mod networkAcls) − 1, or stays on the default when that is −1: every
+ * subnet is associated with exactly one ACL of its VPC, as EC2 guarantees.
+ */
+function addNetworkAcls(
+  account: SyntheticAccount,
+  ids: Ids,
+  v2: V2Draws,
+  plan: VpcPlan,
+  VpcId: string,
+  vpcCidr: string,
+  subnets: { id: string }[],
+): void {
+  const aclIds = Array.from({ length: plan.networkAcls }, () => ids.next('acl'));
+  const associations = aclIds.map(() => [] as string[]);
+  for (const [j, s] of subnets.entries()) associations[j % plan.networkAcls]!.push(s.id);
+  aclIds.forEach((NetworkAclId, k) => {
+    const allowAll = (Egress: boolean): NetworkAclEntry => ({
+      RuleNumber: 100,
+      Protocol: '-1',
+      RuleAction: 'allow',
+      Egress,
+      CidrBlock: '0.0.0.0/0',
+    });
+    const denyRest = (Egress: boolean): NetworkAclEntry => ({
+      ...allowAll(Egress),
+      RuleNumber: 32767,
+      RuleAction: 'deny',
+    });
+    account.networkAcls.push({
+      NetworkAclId,
+      VpcId,
+      IsDefault: k === 0,
+      OwnerId: account.accountId,
+      Entries:
+        k === 0
+          ? [allowAll(true), denyRest(true), allowAll(false), denyRest(false)]
+          : customAclEntries(v2, vpcCidr, plan.entriesPerAcl),
+      Associations: associations[k]!.map((SubnetId) => ({
+        NetworkAclAssociationId: ids.next('aclassoc'),
+        NetworkAclId,
+        SubnetId,
+      })),
+      Tags: tags({ Name: k === 0 ? 'default' : `acl-${plan.index}-${k}` }),
+    });
+  });
+}
+
+/**
+ * A VPC flow log on most VPCs (usually ALL, sometimes REJECT, sometimes only ACCEPT —
+ * which records no rejected traffic), and a subnet flow log now and then as noise.
+ */
+function addFlowLogs(
+  account: SyntheticAccount,
+  ids: Ids,
+  v2: V2Draws,
+  VpcId: string,
+  subnets: { id: string }[],
+): void {
+  const flowLog = (ResourceId: string, TrafficType: 'ALL' | 'REJECT' | 'ACCEPT'): FlowLog => ({
+    FlowLogId: ids.next('fl'),
+    ResourceId,
+    TrafficType,
+    FlowLogStatus: 'ACTIVE',
+    DeliverLogsStatus: 'SUCCESS',
+    LogDestinationType: 'cloud-watch-logs',
+    LogGroupName: `/vpc/${ResourceId}`,
+    DeliverLogsPermissionArn: `arn:aws:iam::${account.accountId}:role/flow-logs`,
+    CreationTime: new Date('2026-01-01T00:00:00.000Z'),
+    MaxAggregationInterval: 600,
+  });
+  const draw = v2.random();
+  if (draw < 0.6) account.flowLogs.push(flowLog(VpcId, 'ALL'));
+  else if (draw < 0.75) account.flowLogs.push(flowLog(VpcId, 'REJECT'));
+  else if (draw < 0.85) account.flowLogs.push(flowLog(VpcId, 'ACCEPT'));
+  if (subnets.length > 0 && v2.chance(0.3)) account.flowLogs.push(flowLog(subnets[0]!.id, 'ALL'));
 }

@@ -6,7 +6,7 @@
  * Beyond types, the values the rules compute with are checked, so a typo is refused
  * with the path of the bad field instead of quietly changing a verdict: every CIDR
  * block and address parses (IPv4 fields hold IPv4, IPv6 fields IPv6), network ACL
- * entries are well-formed (rule number 1–32767, allow/deny, a CIDR, ports 0–65535 with
+ * entries are well-formed (rule number 1–32768, allow/deny, a CIDR, ports 0–65535 with
  * From ≤ To), and enumerated AWS values are among the ones AWS prints.
  */
 import * as z from 'zod';
@@ -168,13 +168,15 @@ const port = z
 /** Protocols whose entries AWS requires a port range for (TCP, UDP). */
 const PORTED_PROTOCOLS = new Set(['6', '17']);
 
+/**
+ * Entries people add are numbered 1–32766; AWS prints the default `*` deny entries as
+ * 32767 (IPv4) and, in a VPC with IPv6, 32768 (`::/0`).
+ */
+const RULE_NUMBER = 'a rule number is an integer from 1 to 32766 (32767 and 32768: the default * entries)';
+
 const networkAclEntry = z
   .object({
-    RuleNumber: z
-      .number()
-      .int('a rule number is an integer from 1 to 32767')
-      .min(1, 'a rule number is an integer from 1 to 32767')
-      .max(32767, 'a rule number is an integer from 1 to 32767'),
+    RuleNumber: z.number().int(RULE_NUMBER).min(1, RULE_NUMBER).max(32768, RULE_NUMBER),
     Protocol: z
       .string()
       .refine(

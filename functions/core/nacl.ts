@@ -45,29 +45,44 @@ export class MalformedNaclEntryError extends Error {
   }
 }
 
+/** An address as an integer: a `number` for IPv4 (exact, and far cheaper), a `bigint` for IPv6. */
+type Addr = number | bigint;
+
 /** One region of the question: addresses [a0, a1] × ports [p0, p1], all inclusive. */
-interface Rect {
-  a0: bigint;
-  a1: bigint;
+interface Rect<A extends Addr> {
+  a0: A;
+  a1: A;
   p0: number;
   p1: number;
 }
 
 /** A TCP-relevant entry of one direction and one IP version, ready for intersection. */
-interface PreparedEntry {
+interface PreparedEntry<A extends Addr> extends Rect<A> {
   ruleNumber: number;
   allow: boolean;
-  a0: bigint;
-  a1: bigint;
-  p0: number;
-  p1: number;
+}
+
+/** Address arithmetic of one IP version. */
+interface AddrOps<A extends Addr> {
+  prev(a: A): A;
+  next(a: A): A;
+}
+const V4_OPS: AddrOps<number> = { prev: (a) => a - 1, next: (a) => a + 1 };
+const V6_OPS: AddrOps<bigint> = { prev: (a) => a - 1n, next: (a) => a + 1n };
+
+/** A parsed CIDR as an address interval of its version. */
+type Interval = { version: 4; first: number; last: number } | { version: 6; first: bigint; last: bigint };
+
+interface DirectionCache {
+  v4?: PreparedEntry<number>[];
+  v6?: PreparedEntry<bigint>[];
+  /** Verdicts per port range (`from * 65536 + to`), then per peer CIDR text. */
+  verdicts: Map<number, Map<string, NaclVerdict>>;
 }
 
 interface AclCache {
-  /** Prepared entries per `direction|version`. */
-  prepared: Map<string, PreparedEntry[]>;
-  /** Verdicts per `direction|from-to|cidr`. */
-  verdicts: Map<string, NaclVerdict>;
+  ingress: DirectionCache;
+  egress: DirectionCache;
 }
 
 /**
@@ -77,8 +92,29 @@ interface AclCache {
  */
 const caches = new WeakMap<Ec2NetworkAcl, AclCache>();
 
+/** Parsed CIDR texts (subnet blocks recur across ACLs and clusters); bounded, cleared when full. */
+const intervals = new Map<string, Interval | null>();
+const MAX_INTERVALS = 100_000;
+
 const PASSES: NaclVerdict = { passes: true };
 const ALL_PORTS = { p0: 0, p1: 65535 };
+
+function intervalOf(text: string): Interval | undefined {
+  const cached = intervals.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const cidr = parseCidr(text);
+  let interval: Interval | null = null;
+  if (cidr) {
+    const { first, last } = cidrBounds(cidr);
+    interval =
+      cidr.version === 4
+        ? { version: 4, first: Number(first), last: Number(last) }
+        : { version: 6, first, last };
+  }
+  if (intervals.size >= MAX_INTERVALS) intervals.clear();
+  intervals.set(text, interval);
+  return interval ?? undefined;
+}
 
 /** Protocol `-1` (all) or `6` (TCP), in the spellings snapshots may carry. */
 function matchesTcp(protocol: string): boolean | 'all' {
@@ -87,9 +123,13 @@ function matchesTcp(protocol: string): boolean | 'all' {
   return value === '6' || value === 'tcp';
 }
 
-function prepare(acl: Ec2NetworkAcl, direction: NaclDirection, version: 4 | 6): PreparedEntry[] {
+function prepare<V extends 4 | 6>(
+  acl: Ec2NetworkAcl,
+  direction: NaclDirection,
+  version: V,
+): PreparedEntry<V extends 4 ? number : bigint>[] {
   const egress = direction === 'egress';
-  const prepared: PreparedEntry[] = [];
+  const prepared: PreparedEntry<Addr>[] = [];
   for (const entry of acl.Entries) {
     if (entry.Egress !== egress) continue;
     const protocol = matchesTcp(String(entry.Protocol));
@@ -102,8 +142,8 @@ function prepare(acl: Ec2NetworkAcl, direction: NaclDirection, version: 4 | 6): 
       }
       continue;
     }
-    const cidr = parseCidr(text);
-    if (cidr === undefined || cidr.version !== version) {
+    const interval = intervalOf(text);
+    if (interval === undefined || interval.version !== version) {
       throw new MalformedNaclEntryError(acl, entry, `CIDR "${text}" does not parse as IPv${version}`);
     }
     let ports = ALL_PORTS;
@@ -123,57 +163,49 @@ function prepare(acl: Ec2NetworkAcl, direction: NaclDirection, version: 4 | 6): 
         `RuleAction "${entry.RuleAction}" is neither allow nor deny`,
       );
     }
-    const { first, last } = cidrBounds(cidr);
     prepared.push({
       ruleNumber: entry.RuleNumber,
       allow: action === 'allow',
-      a0: first,
-      a1: last,
+      a0: interval.first,
+      a1: interval.last,
       ...ports,
     });
   }
-  return prepared.sort((x, y) => x.ruleNumber - y.ruleNumber);
+  return prepared.sort((x, y) => x.ruleNumber - y.ruleNumber) as PreparedEntry<
+    V extends 4 ? number : bigint
+  >[];
 }
 
 function cacheOf(acl: Ec2NetworkAcl): AclCache {
   let cache = caches.get(acl);
   if (!cache) {
-    cache = { prepared: new Map(), verdicts: new Map() };
+    cache = { ingress: { verdicts: new Map() }, egress: { verdicts: new Map() } };
     caches.set(acl, cache);
   }
   return cache;
 }
 
-function preparedEntries(acl: Ec2NetworkAcl, direction: NaclDirection, version: 4 | 6): PreparedEntry[] {
-  const cache = cacheOf(acl);
-  const key = `${direction}|${version}`;
-  let entries = cache.prepared.get(key);
-  if (!entries) {
-    entries = prepare(acl, direction, version);
-    cache.prepared.set(key, entries);
-  }
-  return entries;
-}
-
 /** `r` minus its sub-rectangle `cut`: up to four disjoint rectangles. */
-function subtract(r: Rect, cut: Rect, out: Rect[]): void {
-  if (r.a0 < cut.a0) out.push({ a0: r.a0, a1: cut.a0 - 1n, p0: r.p0, p1: r.p1 });
-  if (cut.a1 < r.a1) out.push({ a0: cut.a1 + 1n, a1: r.a1, p0: r.p0, p1: r.p1 });
+function subtract<A extends Addr>(r: Rect<A>, cut: Rect<A>, ops: AddrOps<A>, out: Rect<A>[]): void {
+  if (r.a0 < cut.a0) out.push({ a0: r.a0, a1: ops.prev(cut.a0), p0: r.p0, p1: r.p1 });
+  if (cut.a1 < r.a1) out.push({ a0: ops.next(cut.a1), a1: r.a1, p0: r.p0, p1: r.p1 });
   if (r.p0 < cut.p0) out.push({ a0: cut.a0, a1: cut.a1, p0: r.p0, p1: cut.p0 - 1 });
   if (cut.p1 < r.p1) out.push({ a0: cut.a0, a1: cut.a1, p0: cut.p1 + 1, p1: r.p1 });
 }
 
-function decide(entries: readonly PreparedEntry[], question: Rect): NaclVerdict {
-  let undecided: Rect[] = [question];
+function decide<A extends Addr>(
+  entries: readonly PreparedEntry<A>[],
+  question: Rect<A>,
+  ops: AddrOps<A>,
+): NaclVerdict {
+  let undecided: Rect<A>[] = [question];
   for (const entry of entries) {
-    const next: Rect[] = [];
+    const next: Rect<A>[] = [];
     for (const r of undecided) {
-      // biome-ignore lint/complexity/useMathMinMax: addresses are bigints, which Math.max cannot take
       const a0 = r.a0 > entry.a0 ? r.a0 : entry.a0;
-      // biome-ignore lint/complexity/useMathMinMax: addresses are bigints, which Math.min cannot take
       const a1 = r.a1 < entry.a1 ? r.a1 : entry.a1;
-      const p0 = Math.max(r.p0, entry.p0);
-      const p1 = Math.min(r.p1, entry.p1);
+      const p0 = r.p0 > entry.p0 ? r.p0 : entry.p0;
+      const p1 = r.p1 < entry.p1 ? r.p1 : entry.p1;
       if (a0 > a1 || p0 > p1) {
         next.push(r);
         continue;
@@ -185,7 +217,7 @@ function decide(entries: readonly PreparedEntry[], question: Rect): NaclVerdict 
           ruleNumber: entry.ruleNumber >= CATCH_ALL_RULE_NUMBER ? '*' : entry.ruleNumber,
         };
       }
-      subtract(r, { a0, a1, p0, p1 }, next);
+      subtract(r, { a0, a1, p0, p1 }, ops, next);
     }
     if (next.length === 0) return PASSES;
     undecided = next;
@@ -207,23 +239,29 @@ export function naclVerdict(
   ports: PortRange,
   peerCidr: string,
 ): NaclVerdict {
-  const cache = cacheOf(acl);
-  const key = `${direction}|${ports.from}-${ports.to}|${peerCidr}`;
-  const cached = cache.verdicts.get(key);
-  if (cached) return cached;
-  const peer = parseCidr(peerCidr);
-  if (peer === undefined) throw new Error(`peer CIDR "${peerCidr}" does not parse`);
-  if (!Number.isInteger(ports.from) || !Number.isInteger(ports.to) || ports.from > ports.to) {
-    throw new Error(`invalid port range ${ports.from}-${ports.to}`);
+  const cache = cacheOf(acl)[direction];
+  const portKey = ports.from * 65536 + ports.to;
+  let byPeer = cache.verdicts.get(portKey);
+  if (!byPeer) {
+    if (!Number.isInteger(ports.from) || !Number.isInteger(ports.to) || ports.from > ports.to) {
+      throw new Error(`invalid port range ${ports.from}-${ports.to}`);
+    }
+    byPeer = new Map();
+    cache.verdicts.set(portKey, byPeer);
   }
-  const { first, last } = cidrBounds(peer);
-  const verdict = decide(preparedEntries(acl, direction, peer.version), {
-    a0: first,
-    a1: last,
-    p0: ports.from,
-    p1: ports.to,
-  });
-  cache.verdicts.set(key, verdict);
+  const cached = byPeer.get(peerCidr);
+  if (cached) return cached;
+  const peer = intervalOf(peerCidr);
+  if (peer === undefined) throw new Error(`peer CIDR "${peerCidr}" does not parse`);
+  let verdict: NaclVerdict;
+  if (peer.version === 4) {
+    cache.v4 ??= prepare(acl, direction, 4);
+    verdict = decide(cache.v4, { a0: peer.first, a1: peer.last, p0: ports.from, p1: ports.to }, V4_OPS);
+  } else {
+    cache.v6 ??= prepare(acl, direction, 6);
+    verdict = decide(cache.v6, { a0: peer.first, a1: peer.last, p0: ports.from, p1: ports.to }, V6_OPS);
+  }
+  byPeer.set(peerCidr, verdict);
   return verdict;
 }
 

@@ -130,7 +130,9 @@ describeWithMoto('collectInventory against moto: catalog v2 inventory', (endpoin
     await ec2.send(
       new RevokeSecurityGroupEgressCommand({
         GroupId: ids.closedGroup,
-        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+        IpPermissions: [
+          { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+        ],
       }),
     );
 
@@ -172,7 +174,11 @@ describeWithMoto('collectInventory against moto: catalog v2 inventory', (endpoin
 
   it('maps the custom network ACL with its entries, in the API order, and its subnet', () => {
     const acl = vpc.networkAcls.find((a) => a.NetworkAclId === ids.nodeAcl);
-    expect(acl).toMatchObject({ VpcId: ids.vpcId, IsDefault: false, Associations: [{ SubnetId: ids.dualStackSubnet }] });
+    expect(acl).toMatchObject({
+      VpcId: ids.vpcId,
+      IsDefault: false,
+      Associations: [{ SubnetId: ids.dualStackSubnet }],
+    });
     expect(acl?.Entries).toEqual(
       expect.arrayContaining([
         {
@@ -253,17 +259,20 @@ describeWithMoto('collectInventory against moto: catalog v2 inventory', (endpoin
     expect(node?.PublicIpAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });
 
-  it('maps security-group egress: the default allow-all rule, and none once revoked', () => {
+  it('maps security-group egress: the default allow-all rules (IPv4 and, in an IPv6 VPC, IPv6), and none once revoked', () => {
     const byId = new Map(vpc.securityGroups.map((g) => [g.GroupId, g]));
     expect(byId.get(ids.nodeGroup)?.IpPermissionsEgress).toEqual([
-      { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
     ]);
     expect(byId.get(ids.closedGroup)?.IpPermissionsEgress).toEqual([]);
   });
 
   it('maps the IPv6 cluster family and the hybrid cluster remote networks', () => {
     const cluster = (name: string) => snapshot.clusters.find((c) => c.cluster.name === name)?.cluster;
-    expect(cluster(ids.ipv6Cluster)).toMatchObject({ version: '1.31', kubernetesNetworkConfig: { ipFamily: 'ipv6' } });
+    expect(cluster(ids.ipv6Cluster)).toMatchObject({
+      version: '1.31',
+      kubernetesNetworkConfig: { ipFamily: 'ipv6' },
+    });
     expect(cluster(ids.hybridCluster)?.remoteNetworkConfig).toEqual({
       remoteNodeNetworks: [{ cidrs: ['10.80.0.0/16'] }],
       remotePodNetworks: [{ cidrs: ['10.85.0.0/16'] }],

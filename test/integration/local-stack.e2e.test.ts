@@ -27,14 +27,17 @@ describe('local stack (demo account)', () => {
     expect(stack.output()).toContain(`page:     ${stack.url}/`);
   });
 
-  it('lists the four demo clusters with open counts', async () => {
+  it('lists the seven demo clusters with open counts', async () => {
     const answer = await getJson('/clusters');
     expect(answer.status).toBe(200);
     expect(answer.body.items.map((c: { clusterName: string }) => c.clusterName).sort()).toEqual([
       'analytics-eu',
       'checkout-staging',
       'data-pipeline',
+      'edge-ipv6',
+      'factory-hybrid',
       'payments-prod',
+      'storefront-auto',
     ]);
     const checkout = answer.body.items.find(
       (c: { clusterName: string }) => c.clusterName === 'checkout-staging',

@@ -58,7 +58,7 @@ describe.skipIf(!available)('web UI in headless chromium', () => {
       items: unknown[];
     };
     expect(await page.locator('tr.finding').count()).toBe(api.items.length);
-    expect(await page.locator('#clusters tbody tr').count()).toBe(4);
+    expect(await page.locator('#clusters tbody tr').count()).toBe(7);
     expect(await page.locator('tr.finding[data-rule="endpoint-public-open"]').count()).toBeGreaterThan(0);
     const link = await page.locator('tr.finding a').first().getAttribute('href');
     expect(link).toMatch(/^\/findings\/[0-9a-f]{32}$/);

@@ -183,7 +183,10 @@ export function aclEntry(
   };
 }
 
-/** The VPC's default network ACL as AWS creates it: allow everything in and out. */
+/**
+ * The VPC's default network ACL as DescribeNetworkAcls prints it: allow everything in and
+ * out, then the `*` deny entries (32767 for IPv4; 101 and 32768 for `::/0` in a VPC with IPv6).
+ */
 export function defaultNetworkAcl(vpc: Ec2Vpc, id: string, subnetIds: string[]): Ec2NetworkAcl {
   const ipv6 = (vpc.Ipv6CidrBlocks ?? []).length > 0;
   const entries = (['in', 'out'] as const).flatMap((direction) => [

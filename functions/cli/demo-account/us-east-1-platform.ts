@@ -11,6 +11,7 @@ import {
   ELB,
   flowLog,
   INTERNAL_ELB,
+  type NodeSpec,
   node,
   routeTable,
   securityGroup,
@@ -41,6 +42,18 @@ const PUBLIC_B = 'subnet-0a10000000000b2b2';
 const STG_A = 'subnet-0a10000000000a3a3';
 const STG_A2 = 'subnet-0a10000000000a4a4';
 const STG_PUBLIC_C = 'subnet-0a10000000000c2c2';
+
+/** A node of `payments-m6i`: IMDSv2 only with hop limit 1 (its pods use EKS Pod Identity). */
+const paymentsNode = (subnetId: string): NodeSpec => ({
+  subnetId,
+  type: 'm6i.xlarge',
+  securityGroups: [PAY_SG],
+  tags: {
+    'eks:cluster-name': 'payments-prod',
+    'eks:nodegroup-name': 'payments-m6i',
+    ...clusterTag('payments-prod', 'owned'),
+  },
+});
 
 export const platformVpc: VpcInventory = {
   region: REGION,
@@ -156,19 +169,11 @@ export const platformVpc: VpcInventory = {
       PublicIps: ['54.210.17.40'],
     },
   ],
-  // payments-prod's nodes: IMDSv2 only with hop limit 1 (pods use EKS Pod Identity).
-  instances: ['i-0a1000000000000p1', 'i-0a1000000000000p2', 'i-0a1000000000000p3'].map((id, n) =>
-    node(vpc, id, {
-      subnetId: [PAY_A, PAY_B, PAY_C][n] as string,
-      type: 'm6i.xlarge',
-      securityGroups: [PAY_SG],
-      tags: {
-        'eks:cluster-name': 'payments-prod',
-        'eks:nodegroup-name': 'payments-m6i',
-        ...clusterTag('payments-prod', 'owned'),
-      },
-    }),
-  ),
+  instances: [
+    node(vpc, 'i-0a1000000000000p1', paymentsNode(PAY_A)),
+    node(vpc, 'i-0a1000000000000p2', paymentsNode(PAY_B)),
+    node(vpc, 'i-0a1000000000000p3', paymentsNode(PAY_C)),
+  ],
   networkAcls: [
     defaultNetworkAcl(vpc, 'acl-0a10000000000def1', [
       PAY_A,

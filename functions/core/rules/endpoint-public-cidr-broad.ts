@@ -42,7 +42,8 @@ export const endpointPublicCidrBroad: RuleDefinition = {
     if (offending.length === 0) return [];
     // The list without the offending blocks, plus the allow-list (or a placeholder for what to allow).
     const kept = ctx.publicAccessCidrs.filter((text) => !offending.some((o) => o.cidr === text));
-    const replacement = config.allowedPublicCidrs.length > 0 ? config.allowedPublicCidrs : ['<narrowerCidrs>'];
+    const replacement =
+      config.allowedPublicCidrs.length > 0 ? config.allowedPublicCidrs : ['<narrowerCidrs>'];
     return [
       {
         resourceId: ctx.clusterArn,

@@ -34,7 +34,10 @@ export const hybridRemoteCidrOverlap: RuleDefinition = {
     const vpc = ctx.vpc?.inventory.vpc;
     const serviceCidr = ctx.cluster.kubernetesNetworkConfig?.serviceIpv4Cidr;
     const others: LabelledCidr[] = [
-      ...[...(vpc?.CidrBlocks ?? []), ...(vpc?.Ipv6CidrBlocks ?? [])].map((cidr) => ({ cidr, kind: 'VPC' as const })),
+      ...[...(vpc?.CidrBlocks ?? []), ...(vpc?.Ipv6CidrBlocks ?? [])].map((cidr) => ({
+        cidr,
+        kind: 'VPC' as const,
+      })),
       ...(serviceCidr ? [{ cidr: serviceCidr, kind: 'service' as const }] : []),
     ];
     const overlaps: { cidr: string; kind: string; overlaps: string; overlapsKind: string }[] = [];
@@ -43,7 +46,12 @@ export const hybridRemoteCidrOverlap: RuleDefinition = {
     remotes.forEach((remote, index) => {
       for (const other of [...others, ...remotes.slice(index + 1)]) {
         if (!cidrTextsOverlap(remote.cidr, other.cidr)) continue;
-        overlaps.push({ cidr: remote.cidr, kind: remote.kind, overlaps: other.cidr, overlapsKind: other.kind });
+        overlaps.push({
+          cidr: remote.cidr,
+          kind: remote.kind,
+          overlaps: other.cidr,
+          overlapsKind: other.kind,
+        });
         toReplace.add(others.includes(other) ? remote : other);
       }
     });
@@ -51,11 +59,23 @@ export const hybridRemoteCidrOverlap: RuleDefinition = {
     const render = (list: LabelledCidr[], placeholder: string) =>
       list.map((item) => (toReplace.has(item) ? placeholder : item.cidr));
     const remoteNetworkConfig = {
-      remoteNodeNetworks: [{ cidrs: render(remotes.filter((r) => r.kind === 'remote node network'), '<nonOverlappingNodeCidr>') }],
+      remoteNodeNetworks: [
+        {
+          cidrs: render(
+            remotes.filter((r) => r.kind === 'remote node network'),
+            '<nonOverlappingNodeCidr>',
+          ),
+        },
+      ],
       ...(ctx.remotePodCidrs.length > 0
         ? {
             remotePodNetworks: [
-              { cidrs: render(remotes.filter((r) => r.kind === 'remote pod network'), '<nonOverlappingPodCidr>') },
+              {
+                cidrs: render(
+                  remotes.filter((r) => r.kind === 'remote pod network'),
+                  '<nonOverlappingPodCidr>',
+                ),
+              },
             ],
           }
         : {}),

@@ -14,6 +14,11 @@ import { endpointPrivateDnsDisabled } from './endpoint-private-dns-disabled.ts';
 import { endpointPublicCidrBroad } from './endpoint-public-cidr-broad.ts';
 import { endpointPublicOpen } from './endpoint-public-open.ts';
 import { fargatePublicSubnet } from './fargate-public-subnet.ts';
+import { hybridClusterSgBlocksRemote } from './hybrid-cluster-sg-blocks-remote.ts';
+import { hybridRemoteCidrOverlap } from './hybrid-remote-cidr-overlap.ts';
+import { hybridRemoteUnroutable } from './hybrid-remote-unroutable.ts';
+import { ipv6SubnetAutoassignDisabled } from './ipv6-subnet-autoassign-disabled.ts';
+import { ipv6SubnetNoIpv6Cidr } from './ipv6-subnet-no-ipv6-cidr.ts';
 import { naclBlocksNodeControlPlane } from './nacl-blocks-node-control-plane.ts';
 import { nodeImdsReachableFromPods } from './node-imds-reachable-from-pods.ts';
 import { nodePublicIp } from './node-public-ip.ts';
@@ -24,6 +29,7 @@ import { sgControlPlaneToNodeBlocked } from './sg-control-plane-to-node-blocked.
 import { sgNodeClusterTag } from './sg-node-cluster-tag.ts';
 import { sgNodeToControlPlaneBlocked } from './sg-node-to-control-plane-blocked.ts';
 import { sgOpenIngress } from './sg-open-ingress.ts';
+import { sgPublicCidrBroad } from './sg-public-cidr-broad.ts';
 import { subnetClusterTagConflict } from './subnet-cluster-tag-conflict.ts';
 import { subnetClusterTagMissing } from './subnet-cluster-tag-missing.ts';
 import { subnetElbTagMissing } from './subnet-elb-tag-missing.ts';
@@ -61,6 +67,7 @@ export const RULES: readonly RuleDefinition[] = [
   sgNodeToControlPlaneBlocked,
   sgControlPlaneToNodeBlocked,
   sgOpenIngress,
+  sgPublicCidrBroad,
   sgNodeClusterTag,
   nodegroupSshOpen,
   nodeImdsReachableFromPods,
@@ -68,6 +75,11 @@ export const RULES: readonly RuleDefinition[] = [
   cniCustomNetworkingNoSecondaryCidr,
   cniExternalSnatWithoutNat,
   cniPodSgUnsupportedInstance,
+  ipv6SubnetNoIpv6Cidr,
+  ipv6SubnetAutoassignDisabled,
+  hybridRemoteCidrOverlap,
+  hybridRemoteUnroutable,
+  hybridClusterSgBlocksRemote,
 ];
 
 /** Looks a rule up by id. */

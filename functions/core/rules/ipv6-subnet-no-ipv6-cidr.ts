@@ -10,7 +10,7 @@ const ENABLE_AUTO_ASSIGN =
 const IAC =
   ' CloudFormation: AWS::EC2::SubnetCidrBlock (SubnetId, Ipv6CidrBlock) and AWS::EC2::Subnet AssignIpv6AddressOnCreation: true; Terraform: aws_subnet ipv6_cidr_block and assign_ipv6_address_on_creation = true.';
 const ASSOCIATE =
-  'Give the subnet an IPv6 block, a /64 of the VPC\'s IPv6 block: aws ec2 associate-subnet-cidr-block --region {{region}} --subnet-id {{resourceId}} --ipv6-cidr-block {{ipv6SubnetCidr}}.';
+  "Give the subnet an IPv6 block, a /64 of the VPC's IPv6 block: aws ec2 associate-subnet-cidr-block --region {{region}} --subnet-id {{resourceId}} --ipv6-cidr-block {{ipv6SubnetCidr}}.";
 const ASSOCIATE_VPC_FIRST =
   'The VPC has no IPv6 block: add one first, aws ec2 associate-vpc-cidr-block --region {{region}} --vpc-id {{vpcId}} --amazon-provided-ipv6-cidr-block, then give the subnet a /64 of it: aws ec2 associate-subnet-cidr-block --region {{region}} --subnet-id {{resourceId}} --ipv6-cidr-block {{ipv6SubnetCidr}}.';
 
@@ -37,7 +37,9 @@ export const ipv6SubnetNoIpv6Cidr: RuleDefinition = {
   requires: RELATED_SUBNET_PARTS,
   evaluate(ctx) {
     if (!ctx.isIpv6) return [];
-    const lacking = knownSubnets(ctx, ctx.relatedSubnetIds).filter((subnet) => ipv6Blocks(subnet).length === 0);
+    const lacking = knownSubnets(ctx, ctx.relatedSubnetIds).filter(
+      (subnet) => ipv6Blocks(subnet).length === 0,
+    );
     const proposals = freeIpv6Subnets(ctx, lacking.length);
     const vpcRecord = ctx.vpc?.inventory.vpc;
     return lacking.map((subnet, index): RuleHit => {
@@ -54,7 +56,8 @@ export const ipv6SubnetNoIpv6Cidr: RuleDefinition = {
           ipFamily: 'ipv6',
           vpcIpv6CidrBlocks: vpcRecord?.Ipv6CidrBlocks ?? [],
         },
-        remediation: (vpcHasNoIpv6 ? ASSOCIATE_VPC_FIRST : ASSOCIATE) + (isNodeSubnet ? ENABLE_AUTO_ASSIGN : '') + IAC,
+        remediation:
+          (vpcHasNoIpv6 ? ASSOCIATE_VPC_FIRST : ASSOCIATE) + (isNodeSubnet ? ENABLE_AUTO_ASSIGN : '') + IAC,
         remediationValues: {
           ...(vpcRecord ? { vpcId: vpcRecord.VpcId } : {}),
           ...(proposal ? { ipv6SubnetCidr: proposal } : {}),
@@ -65,7 +68,9 @@ export const ipv6SubnetNoIpv6Cidr: RuleDefinition = {
 };
 
 function ipv6Blocks(subnet: Ec2Subnet): string[] {
-  return (subnet.Ipv6CidrBlockAssociationSet ?? []).flatMap((a) => (a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : []));
+  return (subnet.Ipv6CidrBlockAssociationSet ?? []).flatMap((a) =>
+    a.Ipv6CidrBlock ? [a.Ipv6CidrBlock] : [],
+  );
 }
 
 /**
@@ -86,7 +91,8 @@ function freeIpv6Subnets(ctx: ClusterContext, count: number): string[] {
   const result: string[] = [];
   for (let i = 0n; i < limit && result.length < count; i++) {
     const candidate: Cidr = { version: 6, network: vpcBlock.network + (i << 64n), prefix: 64 };
-    if (!used.some((block) => cidrsOverlap(block, candidate))) result.push(`${formatIpv6(candidate.network)}/64`);
+    if (!used.some((block) => cidrsOverlap(block, candidate)))
+      result.push(`${formatIpv6(candidate.network)}/64`);
   }
   return result;
 }

@@ -253,12 +253,17 @@ export function worldExposures(group: Ec2SecurityGroup): WorldExposureAnalysis {
     const cidrs: string[] = [];
     const sources: IngressSource[] = [];
     for (const version of [4, 6] as const) {
-      const pairs = active.flatMap((entry) =>
-        entry.sources.filter((source) => source.version === version).map((source) => ({ entry, source })),
-      );
-      const set = minimalWorldSet(pairs.map((pair) => pair.source.cidr));
+      // Rules in the group's order, CIDRs in address order: stable evidence and commands.
+      const pairs = [...active]
+        .sort((a, b) => entries.indexOf(a) - entries.indexOf(b))
+        .flatMap((entry) =>
+          entry.sources.filter((source) => source.version === version).map((source) => ({ entry, source })),
+        );
+      const set = minimalWorldSet(pairs.map((pair) => pair.source.cidr))
+        .map((text) => ({ text, cidr: parseCidr(text) as Cidr }))
+        .sort((a, b) => (a.cidr.network < b.cidr.network ? -1 : a.cidr.network > b.cidr.network ? 1 : 0));
       if (set.length === 0) continue;
-      const keys = new Set(set.map((text) => cidrKey(parseCidr(text) as Cidr)));
+      const keys = new Set(set.map((item) => cidrKey(item.cidr)));
       const inSet = pairs.filter((pair) => keys.has(pair.source.key));
       for (const { entry, source } of inSet) {
         const marked = members.get(entry.permission) ?? new Set<string>();
@@ -266,7 +271,7 @@ export function worldExposures(group: Ec2SecurityGroup): WorldExposureAnalysis {
         members.set(entry.permission, marked);
       }
       if (inSet.every((pair) => broader.has(pair.entry))) continue;
-      cidrs.push(...set);
+      cidrs.push(...set.map((item) => item.text));
       sources.push(
         ...inSet.map(({ entry, source }) => ({ permission: entry.permission, cidr: source.cidr })),
       );

@@ -27,7 +27,10 @@ export const sgClusterSelfIngressMissing: RuleDefinition = {
     const groupId = ctx.eksClusterSecurityGroupId;
     if (!groupId) return [];
     const group = ctx.vpc?.securityGroupsById.get(groupId);
-    if (!group) return [{ resourceId: groupId, evidence: { securityGroupFound: false }, remediation: SG_DELETED_REMEDIATION }];
+    if (!group)
+      return [
+        { resourceId: groupId, evidence: { securityGroupFound: false }, remediation: SG_DELETED_REMEDIATION },
+      ];
     const selfAll = group.IpPermissions.some(
       (permission) => protocolName(permission) === 'all' && referencesAnyGroup(permission, [groupId]),
     );

@@ -24,7 +24,11 @@ const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 /** All traffic, or a port segment overlapping a sensitive port (ICMP and other port-less protocols never do). */
 function isHighRisk(exposure: WorldExposure): boolean {
   if (exposure.protocol === 'all') return true;
-  if (!PORT_PROTOCOLS.has(exposure.protocol) || exposure.fromPort === undefined || exposure.toPort === undefined) {
+  if (
+    !PORT_PROTOCOLS.has(exposure.protocol) ||
+    exposure.fromPort === undefined ||
+    exposure.toPort === undefined
+  ) {
     return false;
   }
   const { fromPort, toPort } = exposure;
@@ -45,7 +49,7 @@ export const sgOpenIngress: RuleDefinition = {
     'A cluster or node security group admits the whole internet: an inbound rule from 0.0.0.0/0 or ::/0, or inbound rules for the same protocol and port whose CIDRs together cover the whole IPv4 or IPv6 space (e.g. 0.0.0.0/1 + 128.0.0.0/1; a protocol -1 rule counts for every protocol and port). HIGH when it covers all traffic or port 22, 3389, 2379-2380, 6443, 10250 or 10255; MEDIUM otherwise.',
   risk: 'Anyone on the internet can reach the control-plane ENIs or the nodes on these ports: SSH, the kubelet or etcd open to the world invite takeover.',
   remediation:
-    'Remove the rules that add up to the world and allow only the networks that need access (or a security-group reference): aws ec2 revoke-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions \'{{revokeIpPermissions}}\' then aws ec2 authorize-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions \'{{authorizeIpPermissions}}\'. In CloudFormation change CidrIp/CidrIpv6 of the AWS::EC2::SecurityGroup SecurityGroupIngress entries (or AWS::EC2::SecurityGroupIngress resources); in Terraform cidr_ipv4/cidr_ipv6 of aws_vpc_security_group_ingress_rule (or cidr_blocks/ipv6_cidr_blocks of the aws_security_group ingress blocks).',
+    "Remove the rules that add up to the world and allow only the networks that need access (or a security-group reference): aws ec2 revoke-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions '{{revokeIpPermissions}}' then aws ec2 authorize-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions '{{authorizeIpPermissions}}'. In CloudFormation change CidrIp/CidrIpv6 of the AWS::EC2::SecurityGroup SecurityGroupIngress entries (or AWS::EC2::SecurityGroupIngress resources); in Terraform cidr_ipv4/cidr_ipv6 of aws_vpc_security_group_ingress_rule (or cidr_blocks/ipv6_cidr_blocks of the aws_security_group ingress blocks).",
   references: [
     DOCS.securityGroups,
     'Security Hub EC2.18',

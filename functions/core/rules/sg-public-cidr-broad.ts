@@ -25,7 +25,7 @@ export const sgPublicCidrBroad: RuleDefinition = {
     'A cluster or node security group has an inbound rule from a public CIDR (outside the private, shared, loopback and link-local ranges) with a prefix shorter than /16 for IPv4 (minPublicCidrPrefix) or /32 for IPv6 (minPublicIpv6Prefix), and that CIDR is not the whole internet nor part of a set of rules adding up to it for the same protocol and port (that is sg-open-ingress).',
   risk: 'Millions of addresses outside the organisation can reach the control-plane ENIs or the nodes on these ports.',
   remediation:
-    'Narrow the source to the networks that need access (or a security-group reference): aws ec2 revoke-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions \'{{revokeIpPermissions}}\' then aws ec2 authorize-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions \'{{authorizeIpPermissions}}\'. In CloudFormation change CidrIp/CidrIpv6 of the AWS::EC2::SecurityGroup SecurityGroupIngress entries (or AWS::EC2::SecurityGroupIngress resources); in Terraform cidr_ipv4/cidr_ipv6 of aws_vpc_security_group_ingress_rule (or cidr_blocks/ipv6_cidr_blocks of the aws_security_group ingress blocks).',
+    "Narrow the source to the networks that need access (or a security-group reference): aws ec2 revoke-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions '{{revokeIpPermissions}}' then aws ec2 authorize-security-group-ingress --region {{region}} --group-id {{resourceId}} --ip-permissions '{{authorizeIpPermissions}}'. In CloudFormation change CidrIp/CidrIpv6 of the AWS::EC2::SecurityGroup SecurityGroupIngress entries (or AWS::EC2::SecurityGroupIngress resources); in Terraform cidr_ipv4/cidr_ipv6 of aws_vpc_security_group_ingress_rule (or cidr_blocks/ipv6_cidr_blocks of the aws_security_group ingress blocks).",
   references: [DOCS.securityGroups, 'Prowler ec2_securitygroup_allow_wide_open_public_ipv4'],
   resourceType: 'security-group',
   requires: ['cluster', 'nodegroups', 'instances', 'securityGroups'],
@@ -53,14 +53,19 @@ export const sgPublicCidrBroad: RuleDefinition = {
             minPublicIpv6Prefix: config.minPublicIpv6Prefix,
             broadSources: broad.map(({ permission, cidr }) => ({
               protocol: protocolName(permission),
-              ...(protocolName(permission) === 'all' ? {} : { fromPort: permission.FromPort, toPort: permission.ToPort }),
+              ...(protocolName(permission) === 'all'
+                ? {}
+                : { fromPort: permission.FromPort, toPort: permission.ToPort }),
               cidr,
             })),
           },
           remediationValues: {
             revokeIpPermissions: ipPermissionsJson(broad),
             // The narrower networks are the one thing the scanner cannot know.
-            authorizeIpPermissions: ipPermissionsJson(broad, { ipv4: '<narrowerCidr>', ipv6: '<narrowerIpv6Cidr>' }),
+            authorizeIpPermissions: ipPermissionsJson(broad, {
+              ipv4: '<narrowerCidr>',
+              ipv6: '<narrowerIpv6Cidr>',
+            }),
           },
         },
       ];

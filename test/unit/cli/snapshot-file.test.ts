@@ -128,22 +128,22 @@ describe('snapshot validation of values the rules compute with', () => {
       'RuleAction: Invalid option: expected one of "allow"|"deny"',
     ],
     [
-      'a rule number above 32767',
+      'a rule number above 32768',
       [...entry, 'RuleNumber'],
       40000,
-      'RuleNumber: a rule number is an integer from 1 to 32767',
+      'RuleNumber: a rule number is an integer from 1 to 32766',
     ],
     [
       'a rule number of 0',
       [...entry, 'RuleNumber'],
       0,
-      'RuleNumber: a rule number is an integer from 1 to 32767',
+      'RuleNumber: a rule number is an integer from 1 to 32766',
     ],
     [
       'a fractional rule number',
       [...entry, 'RuleNumber'],
       100.5,
-      'RuleNumber: a rule number is an integer from 1 to 32767',
+      'RuleNumber: a rule number is an integer from 1 to 32766',
     ],
     ['a string Egress', [...entry, 'Egress'], 'false', 'Egress: expected boolean, received string'],
     [

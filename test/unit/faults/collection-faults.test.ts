@@ -4,7 +4,7 @@
  * `GET /scans/{id}`. The promise under test: what could not be seen is reported, never
  * resolved; what could be seen is scanned as usual.
  */
-import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import type { NetworkAcl, SecurityGroup } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DynaliteServer, startDynalite } from '../../../functions/adapters/dynalite-server.ts';
 import { collectInventory } from '../../../functions/adapters/inventory-collector.ts';
@@ -59,6 +59,34 @@ function groupOf(region: FakeRegion, name: string): SecurityGroup {
   const group = region.securityGroups.find((g) => g.GroupId === `sg-${name}`);
   if (!group) throw new Error(`fixture has no sg-${name}`);
   return group;
+}
+
+/** A network ACL in vpc-a: `entries` first, then allow-all both ways (the * rule denies the rest). */
+function acl(
+  id: string,
+  isDefault: boolean,
+  subnetIds: string[],
+  entries: NonNullable<NetworkAcl['Entries']>,
+): NetworkAcl {
+  const allowAll = (Egress: boolean) => ({
+    RuleNumber: 100,
+    Protocol: '-1',
+    RuleAction: 'allow' as const,
+    Egress,
+    CidrBlock: '0.0.0.0/0',
+  });
+  const denyRest = (Egress: boolean) => ({
+    ...allowAll(Egress),
+    RuleNumber: 32767,
+    RuleAction: 'deny' as const,
+  });
+  return {
+    NetworkAclId: id,
+    VpcId: 'vpc-a',
+    IsDefault: isDefault,
+    Associations: subnetIds.map((SubnetId) => ({ NetworkAclId: id, SubnetId })),
+    Entries: [...entries, allowAll(false), allowAll(true), denyRest(false), denyRest(true)],
+  };
 }
 
 /** Fixes both misconfigurations of a cluster in the fake account. */
@@ -299,6 +327,67 @@ describe('faults during collection', () => {
     expect(result.errors).toContainEqual(
       expect.objectContaining({ clusterName: 'bravo', operation: 'ListNodegroups' }),
     );
+  });
+
+  it('AccessDenied on DescribeNetworkAcls: network ACLs incomplete for the VPC, the NACL rule not judged, its finding kept open', async () => {
+    // Arrange: nodes in subnet-alpha-a, the API server also in subnet-alpha-b, whose ACL
+    // denies 443 in: nacl-blocks-node-control-plane fires for subnet-alpha-a.
+    const eu = regions[EU]!;
+    eu.nodegroups.alpha = [{ nodegroupName: 'ng', subnets: ['subnet-alpha-a'] }];
+    eu.networkAcls = [
+      acl('acl-default', true, ['subnet-alpha-a'], []),
+      acl(
+        'acl-no-https',
+        false,
+        ['subnet-alpha-b'],
+        [
+          {
+            RuleNumber: 90,
+            Protocol: '6',
+            RuleAction: 'deny',
+            Egress: false,
+            CidrBlock: '0.0.0.0/0',
+            PortRange: { From: 443, To: 443 },
+          },
+        ],
+      ),
+    ];
+    await scan('scan-1', T1);
+    expect(await statuses(EU, 'alpha')).toMatchObject({ 'nacl-blocks-node-control-plane': 'OPEN' });
+    // The fix lands, but the next scan may not read the ACLs.
+    eu.networkAcls[1] = acl('acl-no-https', false, ['subnet-alpha-b'], []);
+    fix(eu, 'alpha');
+    const denyAcls: Fault = (call) =>
+      call.operation === 'DescribeNetworkAcls' && call.region === EU
+        ? awsError('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.')
+        : undefined;
+    // Act
+    const result = await scan('scan-2', T2, denyAcls);
+    // Assert: what could not be seen stays open; what could be seen resolves.
+    expect(await statuses(EU, 'alpha')).toMatchObject({
+      'nacl-blocks-node-control-plane': 'OPEN',
+      'endpoint-public-open': 'RESOLVED',
+    });
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({
+        region: EU,
+        operation: 'DescribeNetworkAcls',
+        message: expect.stringMatching(/UnauthorizedOperation/),
+      }),
+    );
+    const answer = await apiGet(world, '/scans/scan-2');
+    expect(answer.body.errors).toContainEqual(
+      expect.objectContaining({ region: EU, operation: 'DescribeNetworkAcls' }),
+    );
+    const clusters = await apiGet(world, '/clusters');
+    const alpha = clusters.body.items.find((c: { clusterName: string }) => c.clusterName === 'alpha');
+    expect(alpha.notJudged).toContainEqual({
+      ruleId: 'nacl-blocks-node-control-plane',
+      reason: expect.stringContaining('network ACLs (DescribeNetworkAcls)'),
+    });
+    // A complete scan afterwards resolves it.
+    await scan('scan-3', new Date(T2.getTime() + 3600_000));
+    expect(await statuses(EU, 'alpha')).toMatchObject({ 'nacl-blocks-node-control-plane': 'RESOLVED' });
   });
 
   it('a security group deleted before DescribeSecurityGroups: the complete listing resolves its finding without error', async () => {

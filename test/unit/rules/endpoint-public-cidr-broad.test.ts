@@ -36,6 +36,33 @@ describe('endpoint-public-cidr-broad', () => {
     expect(runRule(endpointPublicCidrBroad, withCidrs(undefined))).toEqual([]);
   });
 
+  it('leaves a list whose CIDRs add up to the whole internet to endpoint-public-open', () => {
+    expect(runRule(endpointPublicCidrBroad, withCidrs(['0.0.0.0/1', '128.0.0.0/1']))).toEqual([]);
+    expect(runRule(endpointPublicCidrBroad, withCidrs(['::/1', '8000::/1', '10.0.0.0/8']))).toEqual([]);
+  });
+
+  it('fires for the two halves of a list that leaves a gap (not world), each too broad', () => {
+    const findings = runRule(endpointPublicCidrBroad, withCidrs(['0.0.0.0/1', '128.0.0.0/2']));
+    expect(findings[0]?.evidence.offendingCidrs).toEqual([
+      { cidr: '0.0.0.0/1', reasons: ['prefix /1 is shorter than the minimum /16'] },
+      { cidr: '128.0.0.0/2', reasons: ['prefix /2 is shorter than the minimum /16'] },
+    ]);
+  });
+
+  it('renders the fix with the cluster, keeping the good CIDRs and a placeholder for the narrower ones', () => {
+    const [finding] = runRule(endpointPublicCidrBroad, withCidrs(['198.51.100.0/24', '10.0.0.0/15']));
+    expect(finding?.remediation).toContain(
+      'aws eks update-cluster-config --region us-east-1 --name demo --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs="198.51.100.0/24,<narrowerCidrs>"',
+    );
+  });
+
+  it('renders the fix with the configured allow-list in place of the offending CIDRs', () => {
+    const [finding] = runRule(endpointPublicCidrBroad, withCidrs(['198.51.100.0/24', '203.0.113.0/24']), {
+      allowedPublicCidrs: ['198.51.100.0/22'],
+    });
+    expect(finding?.remediation).toContain('publicAccessCidrs="198.51.100.0/24,198.51.100.0/22"');
+  });
+
   it('does not fire when public access is off, whatever the list says', () => {
     expect(runRule(endpointPublicCidrBroad, withCidrs(['10.0.0.0/8'], false))).toEqual([]);
   });

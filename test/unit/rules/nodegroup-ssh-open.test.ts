@@ -77,4 +77,23 @@ describe('nodegroup-ssh-open', () => {
       missing: ['nodegroups'],
     });
   });
+
+  it('renders a replacement node group restricted to a bastion SG, and the revoke on the remote-access SG', () => {
+    // Arrange
+    const snapshot = withNodegroups(
+      managedNodegroup('ng-ssh', {
+        remoteAccess: { ec2SshKey: 'ops-key' },
+        resources: { remoteAccessSecurityGroup: 'sg-remote' },
+      }),
+    );
+    // Act
+    const [finding] = runRule(rule, snapshot);
+    // Assert
+    expect(finding?.remediation).toContain(
+      'aws eks create-nodegroup --region us-east-1 --cluster-name demo --nodegroup-name ng-ssh-restricted --subnets subnet-a subnet-b --instance-types m5.large --node-role <nodeRoleArn> --remote-access ec2SshKey=ops-key,sourceSecurityGroups=<bastionSecurityGroupId>',
+    );
+    expect(finding?.remediation).toContain(
+      'aws ec2 revoke-security-group-ingress --region us-east-1 --group-id sg-remote --protocol tcp --port 22 --cidr 0.0.0.0/0',
+    );
+  });
 });

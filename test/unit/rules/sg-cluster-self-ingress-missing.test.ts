@@ -99,4 +99,24 @@ describe('sg-cluster-self-ingress-missing', () => {
       missing: ['securityGroups'],
     });
   });
+
+  it('renders the restore command for the cluster SG, referencing itself', () => {
+    const snapshot = buildSnapshot(({ vpc }) => {
+      vpc.securityGroups = [securityGroup(CLUSTER_SG)];
+    });
+    const [finding] = runRule(rule, snapshot);
+    expect(finding?.remediation).toContain(
+      `aws ec2 authorize-security-group-ingress --region us-east-1 --group-id ${CLUSTER_SG} --ip-permissions 'IpProtocol=-1,UserIdGroupPairs=[{GroupId=${CLUSTER_SG}}]'`,
+    );
+  });
+
+  it('tells to replace the cluster when the cluster SG itself is gone, instead of restoring a rule', () => {
+    const snapshot = buildSnapshot(({ vpc }) => {
+      vpc.securityGroups = [];
+    });
+    const [finding] = runRule(rule, snapshot);
+    expect(finding?.remediation).toContain('EKS cannot re-create it');
+    expect(finding?.remediation).toContain('aws eks delete-cluster --region us-east-1 --name demo');
+    expect(finding?.remediation).not.toContain('authorize-security-group-ingress');
+  });
 });

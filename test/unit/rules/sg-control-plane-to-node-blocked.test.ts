@@ -137,4 +137,54 @@ describe('sg-control-plane-to-node-blocked', () => {
       missing: ['nodegroups'],
     });
   });
+
+  describe('IPv6 clusters', () => {
+    /** The withNode layout, as an IPv6 cluster whose cluster subnets have IPv6 blocks. */
+    function ipv6WithNode(nodeIngress: Ec2IpPermission[], ipFamily = 'ipv6'): Snapshot {
+      const snapshot = withNode(nodeIngress);
+      snapshot.clusters[0]!.cluster.kubernetesNetworkConfig = { ipFamily };
+      snapshot.vpcs[0]!.subnets[0]!.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f18:aa:1::/64' }];
+      snapshot.vpcs[0]!.subnets[1]!.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f18:aa:2::/64' }];
+      return snapshot;
+    }
+
+    it.each([
+      ['the VPC IPv6 block', ['2600:1f18:aa::/56']],
+      ['one IPv6 block per cluster subnet', ['2600:1f18:aa:1::/64', '2600:1f18:aa:2::/64']],
+    ])('does not fire when TCP 10250 is allowed from %s', (_name, ipv6Cidrs) => {
+      expect(runRule(rule, ipv6WithNode([ingress('tcp', 10250, 10250, { ipv6Cidrs })]))).toEqual([]);
+    });
+
+    it('fires when the IPv6 source covers only one cluster subnet, listing the IPv6 sources', () => {
+      // Arrange
+      const snapshot = ipv6WithNode([ingress('tcp', 10250, 10250, { ipv6Cidrs: ['2600:1f18:aa:1::/64'] })]);
+      // Act
+      const findings = runRule(rule, snapshot);
+      // Assert
+      expect(findings).toHaveLength(1);
+      expect(findings[0]?.evidence.ipv6CidrsAllowing10250).toEqual(['2600:1f18:aa:1::/64']);
+    });
+
+    it('does not accept an IPv6 source for an IPv4 cluster', () => {
+      const snapshot = ipv6WithNode(
+        [ingress('tcp', 10250, 10250, { ipv6Cidrs: ['2600:1f18:aa::/56'] })],
+        'ipv4',
+      );
+      expect(runRule(rule, snapshot)).toHaveLength(1);
+    });
+
+    it('accepts one cluster subnet covered by IPv4 and the other by IPv6', () => {
+      const snapshot = ipv6WithNode([
+        ingress('tcp', 10250, 10250, { cidrs: ['10.0.1.0/24'], ipv6Cidrs: ['2600:1f18:aa:2::/64'] }),
+      ]);
+      expect(runRule(rule, snapshot)).toEqual([]);
+    });
+  });
+
+  it('renders the fix for every node SG, with the cluster SG as source', () => {
+    const [finding] = runRule(rule, withNode([]));
+    expect(finding?.remediation).toContain(
+      `for sg in ${NODE_SG}; do aws ec2 authorize-security-group-ingress --region us-east-1 --group-id "$sg" --ip-permissions 'IpProtocol=tcp,FromPort=10250,ToPort=10250,UserIdGroupPairs=[{GroupId=${CLUSTER_SG}}]'; done`,
+    );
+  });
 });

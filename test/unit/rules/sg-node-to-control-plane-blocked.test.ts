@@ -173,4 +173,56 @@ describe('sg-node-to-control-plane-blocked', () => {
     expect(result.findings).toEqual([]);
     expect(result.coverage[0]?.skipped[0]).toMatchObject({ ruleId: rule.id, reason: 'incomplete-inventory' });
   });
+
+  describe('IPv6 clusters', () => {
+    /** The withNode layout, as an IPv6 cluster whose node subnet subnet-a has 2600:1f18:aa:1::/64. */
+    function ipv6WithNode(clusterIngress: Ec2IpPermission[], ipFamily = 'ipv6'): Snapshot {
+      const snapshot = withNode(clusterIngress);
+      snapshot.clusters[0]!.cluster.kubernetesNetworkConfig = { ipFamily };
+      snapshot.vpcs[0]!.subnets[0]!.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f18:aa:1::/64' }];
+      return snapshot;
+    }
+
+    it.each([
+      ['the VPC IPv6 block', '2600:1f18:aa::/56'],
+      ['exactly the node subnet IPv6 block', '2600:1f18:aa:1::/64'],
+    ])('does not fire when TCP 443 is allowed from %s, covering the node subnet', (_name, ipv6Cidr) => {
+      expect(runRule(rule, ipv6WithNode([ingress('tcp', 443, 443, { ipv6Cidrs: [ipv6Cidr] })]))).toEqual([]);
+    });
+
+    it('fires when the IPv6 source does not cover the node subnet IPv6 block, listing both in the evidence', () => {
+      // Arrange
+      const snapshot = ipv6WithNode([ingress('tcp', 443, 443, { ipv6Cidrs: ['2600:1f18:aa:2::/64'] })]);
+      // Act
+      const findings = runRule(rule, snapshot);
+      // Assert
+      expect(findings).toHaveLength(1);
+      expect(findings[0]?.evidence).toMatchObject({
+        nodeSubnets: [{ subnetId: 'subnet-a', cidr: '10.0.1.0/24', ipv6Cidrs: ['2600:1f18:aa:1::/64'] }],
+        ipv6CidrsAllowing443: ['2600:1f18:aa:2::/64'],
+      });
+    });
+
+    it('does not accept an IPv6 source for an IPv4 cluster', () => {
+      const snapshot = ipv6WithNode([ingress('tcp', 443, 443, { ipv6Cidrs: ['2600:1f18:aa::/56'] })], 'ipv4');
+      expect(runRule(rule, snapshot)).toHaveLength(1);
+    });
+
+    it('fires when a node subnet of an IPv6 cluster has no IPv6 block and its IPv4 block is not covered', () => {
+      const snapshot = ipv6WithNode([ingress('tcp', 443, 443, { ipv6Cidrs: ['::/0'] })]);
+      snapshot.vpcs[0]!.subnets[0]!.Ipv6CidrBlockAssociationSet = undefined;
+      expect(runRule(rule, snapshot)).toHaveLength(1);
+    });
+
+    it('still accepts an IPv4 source covering the node subnet in an IPv6 cluster', () => {
+      expect(runRule(rule, ipv6WithNode([ingress('tcp', 443, 443, { cidrs: ['10.0.0.0/16'] })]))).toEqual([]);
+    });
+  });
+
+  it('renders the fix on the cluster SG, naming the node SGs as sources', () => {
+    const [finding] = runRule(rule, withNode([]));
+    expect(finding?.remediation).toContain(
+      `aws ec2 authorize-security-group-ingress --region us-east-1 --group-id ${CLUSTER_SG} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=${NODE_SG}}]'`,
+    );
+  });
 });
