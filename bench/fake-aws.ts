@@ -14,8 +14,10 @@
  * - items come back as fresh copies, as the SDK's deserialiser would produce.
  */
 import {
+  DescribeFlowLogsCommand,
   DescribeInstancesCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkAclsCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -25,8 +27,10 @@ import {
   EC2Client,
   EC2ServiceException,
   type Filter,
+  type FlowLog,
   type Instance,
   type NatGateway,
+  type NetworkAcl,
   type RouteTable,
   type SecurityGroup,
   type Subnet,
@@ -61,6 +65,8 @@ export const PAGE_LIMITS = {
   DescribeVpcEndpoints: { min: 1, max: 1000 },
   DescribeNatGateways: { min: 5, max: 1000 },
   DescribeInstances: { min: 5, max: 1000 },
+  DescribeNetworkAcls: { min: 5, max: 100 },
+  DescribeFlowLogs: { min: 5, max: 1000 },
   ListClusters: { min: 1, max: 100 },
   ListNodegroups: { min: 1, max: 100 },
   ListFargateProfiles: { min: 1, max: 100 },
@@ -124,6 +130,21 @@ const INSTANCE_FILTERS: Extractors<Instance> = {
   'instance-id': (i) => [i.InstanceId],
   'instance-state-name': (i) => [i.State?.Name],
   'tag-key': (i) => (i.Tags ?? []).map((t) => t.Key),
+};
+
+const NETWORK_ACL_FILTERS: Extractors<NetworkAcl> = {
+  'vpc-id': (a) => [a.VpcId],
+  'network-acl-id': (a) => [a.NetworkAclId],
+  'association.subnet-id': (a) => (a.Associations ?? []).map((x) => x.SubnetId),
+  'association.association-id': (a) => (a.Associations ?? []).map((x) => x.NetworkAclAssociationId),
+  default: (a) => [String(a.IsDefault ?? false)],
+};
+/** A flow log has no VPC: it names its resource (a VPC, subnet or network interface). */
+const FLOW_LOG_FILTERS: Extractors<FlowLog> = {
+  'resource-id': (f) => [f.ResourceId],
+  'flow-log-id': (f) => [f.FlowLogId],
+  'traffic-type': (f) => [f.TrafficType],
+  'deliver-log-status': (f) => [f.DeliverLogsStatus],
 };
 
 /** Applies EC2 filters (and an id list, which is one more filter) to `items`. */
@@ -346,6 +367,28 @@ export function installFakeAws(account: SyntheticAccount): FakeAws {
       NextToken: next,
     };
   });
+  const acls = describe('DescribeNetworkAcls', account.networkAcls, NETWORK_ACL_FILTERS, [
+    'NetworkAclIds',
+    'network-acl-id',
+  ]);
+  ec2.on(DescribeNetworkAclsCommand).callsFake(async (input, getClient) => {
+    const { page, next } = await acls(input, getClient);
+    return { NetworkAcls: page, NextToken: next };
+  });
+  // DescribeFlowLogs names its filter list `Filter`, like DescribeNatGateways.
+  const flowLogs = describe('DescribeFlowLogs', account.flowLogs, FLOW_LOG_FILTERS, [
+    'FlowLogIds',
+    'flow-log-id',
+  ]);
+  ec2.on(DescribeFlowLogsCommand).callsFake(async (input, getClient) => {
+    if (input.FlowLogIds?.length && input.MaxResults !== undefined)
+      throw ec2Error(
+        'InvalidParameterCombination',
+        'DescribeFlowLogs: FlowLogIds cannot be used with MaxResults',
+      );
+    const { page, next } = await flowLogs(input, getClient);
+    return { FlowLogs: page, NextToken: next };
+  });
   ec2.on(DescribeVpcAttributeCommand).callsFake(async (input, getClient) => {
     count('DescribeVpcAttribute');
     await regionCheck(getClient(), 'DescribeVpcAttribute');
@@ -475,7 +518,8 @@ export function installFakeAws(account: SyntheticAccount): FakeAws {
  * cluster, node group, Fargate profile and add-on. EC2: per describe, the pages of the
  * items in cluster VPCs (at least one; and at least one call per 200 VPC ids, EC2's
  * filter-value limit), plus two `DescribeVpcAttribute` per VPC (the API reads one
- * attribute per call). `DescribeCluster` reports the VPC id, so no subnet lookup is
+ * attribute per call). Flow logs count only those whose resource is a cluster VPC (what
+ * the flow-log rule reads). `DescribeCluster` reports the VPC id, so no subnet lookup is
  * needed to find it.
  */
 export function computeFloor(account: SyntheticAccount): {
@@ -495,8 +539,14 @@ export function computeFloor(account: SyntheticAccount): {
       i.VpcId !== undefined &&
       clusterVpcs.has(i.VpcId) &&
       (i.State?.Name === 'running' || i.State?.Name === 'pending') &&
-      (i.Tags ?? []).some((t) => t.Key === 'eks:cluster-name' || t.Key?.startsWith('kubernetes.io/cluster/')),
+      (i.Tags ?? []).some(
+        (t) =>
+          t.Key === 'eks:cluster-name' ||
+          t.Key === 'eks:eks-cluster-name' ||
+          t.Key?.startsWith('kubernetes.io/cluster/'),
+      ),
   ).length;
+  const vpcFlowLogs = account.flowLogs.filter((f) => f.ResourceId && clusterVpcs.has(f.ResourceId)).length;
   const nodegroups = account.clusters.map((c) => account.nodegroups.get(c.name!)?.length ?? 0);
   const profiles = account.clusters.map((c) => account.fargateProfiles.get(c.name!)?.length ?? 0);
   const byOperation: Record<string, number> = {
@@ -515,6 +565,8 @@ export function computeFloor(account: SyntheticAccount): {
     DescribeVpcEndpoints: ec2Pages(inVpc(account.vpcEndpoints), 'DescribeVpcEndpoints'),
     DescribeNatGateways: ec2Pages(inVpc(account.natGateways), 'DescribeNatGateways'),
     DescribeInstances: ec2Pages(nodes, 'DescribeInstances'),
+    DescribeNetworkAcls: ec2Pages(inVpc(account.networkAcls), 'DescribeNetworkAcls'),
+    DescribeFlowLogs: ec2Pages(vpcFlowLogs, 'DescribeFlowLogs'),
   };
   return { total: Object.values(byOperation).reduce((a, b) => a + b, 0), byOperation };
 }

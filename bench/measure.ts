@@ -33,6 +33,9 @@ export interface SizeResult {
   subnets: number;
   securityGroups: number;
   nodeInstances: number;
+  /** Network ACLs of the cluster VPCs, and their entries. */
+  networkAcls: number;
+  networkAclEntries: number;
   findings: number;
   findingsByRule: Record<string, number>;
   snapshotBytes: number;
@@ -249,6 +252,7 @@ export async function measureSize(
       const evaluateMs = median(evaluations.map((e) => e.wallMs));
       const parseMs = median(parses);
       const spec = SIZES[size];
+      const acls = snapshot.vpcs.flatMap((v) => v.networkAcls);
       return {
         size,
         clusters: spec.clusters,
@@ -256,6 +260,8 @@ export async function measureSize(
         subnets: spec.subnets,
         securityGroups: spec.securityGroups,
         nodeInstances: spec.nodeInstances,
+        networkAcls: acls.length,
+        networkAclEntries: acls.reduce((n, a) => n + a.Entries.length, 0),
         findings: evaluation.findings.length,
         findingsByRule,
         snapshotBytes: Buffer.byteLength(json),

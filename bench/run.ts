@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- [--quick] [--json] [--out FILE]`: measures the S, M and L accounts
- * (one fresh process per size, so heap figures belong to that size) and the cold start of
- * every Lambda bundle, then prints a table or, with `--json`, the result object of
- * DESIGN.md "Benchmark JSON". `--quick` measures S and M with fewer repetitions (under a
- * minute); a full run writes `bench/results.json` unless `--out` says otherwise.
+ * `npm run bench -- [--quick] [--json] [--out FILE]`: measures the S, M, L and NACL
+ * (network-ACL heavy) accounts (one fresh process per size, so heap figures belong to that
+ * size) and the cold start of every Lambda bundle, then prints a table or, with `--json`,
+ * the result object of DESIGN.md "Benchmark JSON". `--quick` measures S, M and NACL with
+ * fewer repetitions (about a minute); a full run writes `bench/results.json` unless
+ * `--out` says otherwise.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -106,6 +107,7 @@ function table(results: SizeResult[], coldStart: ColdStartResult[]): string {
     'clusters / VPCs / subnets / SGs / nodes',
     (r) => `${r.clusters} / ${r.vpcs} / ${r.subnets} / ${r.securityGroups} / ${r.nodeInstances}`,
   );
+  fig('network ACLs / entries', (r) => `${r.networkAcls} / ${r.networkAclEntries}`);
   fig('findings', (r) => r.findings);
   fig('API calls (× floor)', (r) => `${r.apiCalls.total} (${r.apiCalls.ratio}×)`);
   fig('per-cluster scan path calls (× floor)', (r) =>
@@ -145,7 +147,7 @@ function table(results: SizeResult[], coldStart: ColdStartResult[]): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const sizes: SizeName[] = args.quick ? ['S', 'M'] : ['S', 'M', 'L'];
+  const sizes: SizeName[] = args.quick ? ['S', 'M', 'NACL'] : ['S', 'M', 'L', 'NACL'];
   const repetitions = args.quick ? 3 : 5;
   const machine = {
     cores: cpus().length,

@@ -27,8 +27,8 @@
  * - an instance's `SecurityGroupIds` come from its network interfaces or `SecurityGroups`,
  *   `State: {Name}` becomes the name;
  * - an omitted `vpcCni` is read from an `addons` list (`describe-addon` shape) when there
- *   is one, else means the add-on is not installed (RULES.md: all defaults); an object
- *   `configurationValues` is kept as its JSON text;
+ *   is one, else means the cluster has no `vpc-cni` EKS add-on (RULES.md: its settings
+ *   are then unknown); an object `configurationValues` is kept as its JSON text;
  * - EC2 children without `VpcId` belong to the VPC entry they are listed under.
  *
  * Anything else is left alone for the schema to accept or to reject with the field path.
@@ -117,10 +117,13 @@ function normalizeNetworkAcl(acl: Json): void {
   }
 }
 
-/** Only `associated` blocks count (AWS lists blocks being added or removed too). */
-function associatedIpv6Blocks(set: unknown): Json[] {
-  return objects(set).filter((a) => {
-    const state = isObject(a.Ipv6CidrBlockState) ? a.Ipv6CidrBlockState.State : undefined;
+/**
+ * Only `associated` blocks count (AWS lists blocks being added or removed too); anything
+ * that is not an association object stays for the schema to refuse.
+ */
+function associatedIpv6Blocks(set: unknown[]): unknown[] {
+  return set.filter((a) => {
+    const state = isObject(a) && isObject(a.Ipv6CidrBlockState) ? a.Ipv6CidrBlockState.State : undefined;
     return state === undefined || state === 'associated';
   });
 }
@@ -209,7 +212,9 @@ function normalizeVpcRecord(vpc: Json, vpcId: unknown): void {
       associated.length > 0 ? associated : typeof vpc.CidrBlock === 'string' ? [vpc.CidrBlock] : [];
   }
   if (vpc.Ipv6CidrBlocks === undefined && Array.isArray(vpc.Ipv6CidrBlockAssociationSet)) {
-    vpc.Ipv6CidrBlocks = associatedIpv6Blocks(vpc.Ipv6CidrBlockAssociationSet).map((a) => a.Ipv6CidrBlock);
+    vpc.Ipv6CidrBlocks = associatedIpv6Blocks(vpc.Ipv6CidrBlockAssociationSet).map((a) =>
+      isObject(a) ? a.Ipv6CidrBlock : a,
+    );
   }
   for (const key of ['EnableDnsSupport', 'EnableDnsHostnames']) {
     if (vpc[key] !== undefined) vpc[key] = unwrapValue(vpc[key]);

@@ -192,3 +192,26 @@ export function minimalWorldSet(texts: readonly string[]): string[] {
   );
   return kept.map((item) => item.text);
 }
+
+/** An IPv6 address in its RFC 5952 text form (lower case, longest run of zero groups as `::`). */
+export function formatIpv6(address: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((address >> BigInt(112 - i * 16)) & 0xffffn));
+  let bestStart = -1;
+  let bestLength = 1; // a single zero group is not shortened
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}

@@ -155,7 +155,7 @@ function toFinding(
     accountId: ctx.accountId,
     region: ctx.region,
     clusterName: ctx.clusterName,
-    resourceType: rule.resourceType,
+    resourceType: hit.resourceType ?? rule.resourceType,
     resourceId: hit.resourceId,
     evidence: hit.evidence,
     remediation: renderTemplate(hit.remediation ?? rule.remediation, values),

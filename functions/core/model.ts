@@ -35,6 +35,8 @@ export interface RuleHit {
   evidence: Record<string, unknown>;
   /** For rules whose severity depends on what was seen (e.g. HIGH or MEDIUM). */
   severity?: Severity;
+  /** For rules whose resource kind depends on what was seen (a node group, else an instance). */
+  resourceType?: ResourceType;
   /**
    * Values for the `{{name}}` slots of the rule's remediation template beyond the ones the
    * engine fills itself (cluster, region, account, resource id, scalar evidence fields).

@@ -25,11 +25,14 @@ export interface PortRange {
 /**
  * The verdict for (direction, port range, peer CIDR): passes, or blocked with the rule
  * number of the deciding `deny` entry (`'*'` for the implicit deny, including AWS's
- * catch-all entry numbered 32767).
+ * catch-all entries numbered 32767 and 32768).
  */
 export type NaclVerdict = { passes: true } | { passes: false; ruleNumber: number | '*' };
 
-/** AWS lists the catch-all `*` entry of every ACL with this rule number. */
+/**
+ * AWS lists the catch-all `*` entry of every ACL with this rule number (32767 for IPv4;
+ * dual-stack ACLs print the IPv6 one as 32768): any entry numbered from here on is `*`.
+ */
 export const CATCH_ALL_RULE_NUMBER = 32767;
 
 /**
@@ -202,10 +205,12 @@ function decide<A extends Addr>(
   for (const entry of entries) {
     const next: Rect<A>[] = [];
     for (const r of undecided) {
+      // biome-ignore lint/complexity/useMathMinMax: IPv6 addresses are bigints, which Math.max refuses
       const a0 = r.a0 > entry.a0 ? r.a0 : entry.a0;
+      // biome-ignore lint/complexity/useMathMinMax: IPv6 addresses are bigints, which Math.min refuses
       const a1 = r.a1 < entry.a1 ? r.a1 : entry.a1;
-      const p0 = r.p0 > entry.p0 ? r.p0 : entry.p0;
-      const p1 = r.p1 < entry.p1 ? r.p1 : entry.p1;
+      const p0 = Math.max(r.p0, entry.p0);
+      const p1 = Math.min(r.p1, entry.p1);
       if (a0 > a1 || p0 > p1) {
         next.push(r);
         continue;

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
 import type { Finding } from './model.ts';
+import { scopeChecks, scopeProblem } from './suppression-scope.ts';
 // zod/mini (see zod-english.ts): these schemas are in the api and scan-cluster bundles.
 import './zod-english.ts';
 
@@ -27,6 +28,8 @@ export interface Suppression {
   clusterName?: string;
   /** Exact resource id or a `*` glob (e.g. `sg-0abc*`, `arn:aws:eks:*:cluster/dev-*`). */
   resourceId?: string;
+  /** `all`: the creator said the waiver covers every account, region, cluster and resource. */
+  scope?: 'all';
   reason: string;
   /** ISO-8601 UTC instant; the suppression stops matching at this instant. */
   expiresAt: string;
@@ -89,6 +92,8 @@ const scopeValue = (...checks: z.core.$ZodCheck<string>[]) =>
       ...checks,
     );
 
+const REASON_MAX = 1000;
+
 const suppressionFields = {
   ruleId: z
     .string()
@@ -97,32 +102,46 @@ const suppressionFields = {
       z.minLength(1, 'is required (a rule id such as "sg-open-ingress", or "*")'),
       z.regex(/^[a-z0-9*-]+$/, 'must be a rule id such as "sg-open-ingress", a "*" glob, or "*"'),
     ),
-  accountId: z.optional(scopeValue(z.regex(/^[0-9*]+$/, 'must be a 12-digit account id or a "*" glob'))),
-  region: z.optional(
-    scopeValue(z.regex(/^[a-z0-9*-]+$/, 'must be a region such as "eu-west-1" or a "*" glob')),
+  accountId: z.optional(scopeValue(...scopeChecks('accountId'))),
+  region: z.optional(scopeValue(...scopeChecks('region'))),
+  clusterName: z.optional(scopeValue(...scopeChecks('clusterName'))),
+  resourceId: z.optional(scopeValue(...scopeChecks('resourceId'))),
+  /** Required, as a deliberate "yes, everything", for `ruleId: "*"` without a scope field. */
+  scope: z.optional(z.literal('all', { error: 'must be "all" (or left out)' })),
+  reason: z.string({ error: 'is required: say why this finding is accepted' }).check(
+    z.trim(),
+    z.minLength(1, 'is required: say why this finding is accepted'),
+    // Its own message: without one the schema-level "is required" above would answer.
+    z.maxLength(REASON_MAX, {
+      error: (issue) =>
+        `must be at most ${REASON_MAX} characters (got ${String(issue.input).length}); shorten it`,
+    }),
   ),
-  clusterName: z.optional(scopeValue()),
-  resourceId: z.optional(scopeValue()),
-  reason: z
-    .string({ error: 'is required: say why this finding is accepted' })
-    .check(z.trim(), z.minLength(1, 'is required: say why this finding is accepted'), z.maxLength(1000)),
   expiresAt: expiresAtSchema,
 };
 
+/** The scope as a whole must say what it waives (see {@link scopeProblem}). */
+const coherentScope = z.superRefine((value: Parameters<typeof scopeProblem>[0], context) => {
+  const message = scopeProblem(value);
+  if (message) context.issues.push({ code: 'custom', message, path: ['scope'], input: value });
+});
+
 /** Body of `POST /suppressions`. Unknown keys are rejected so typos (`expiry`) are not silently ignored. */
-export const suppressionRequestSchema = z.strictObject(suppressionFields);
+export const suppressionRequestSchema = z.strictObject(suppressionFields).check(coherentScope);
 export type SuppressionRequest = z.infer<typeof suppressionRequestSchema>;
 
 /**
  * One entry of the `suppressions:` list in the config file (suppressions kept in git).
  * An optional `id` keeps the identity stable when an entry is edited.
  */
-export const configSuppressionSchema = z.strictObject({
-  id: z.optional(
-    z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_", "-" (max 64)')),
-  ),
-  ...suppressionFields,
-});
+export const configSuppressionSchema = z
+  .strictObject({
+    id: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_", "-" (max 64)')),
+    ),
+    ...suppressionFields,
+  })
+  .check(coherentScope);
 export type ConfigSuppression = z.infer<typeof configSuppressionSchema>;
 
 export interface CreateSuppressionOptions {

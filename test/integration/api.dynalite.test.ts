@@ -479,6 +479,46 @@ describe('suppressions', () => {
     expect(after.body.items.map((s: { id: string }) => s.id)).not.toContain(created.body.id);
   });
 
+  it('answers GET /suppressions/{id} with the stored suppression, and 404 once it is deleted', async () => {
+    const created = await call('POST', '/suppressions', {
+      body: JSON.stringify({ ...body, clusterName: 'beta' }),
+    });
+    expect(created.status).toBe(201);
+    const one = await call('GET', `/suppressions/${created.body.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(created.body);
+    expect((await call('DELETE', `/suppressions/${created.body.id}`)).status).toBe(204);
+    const gone = await call('GET', `/suppressions/${created.body.id}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.message).toBe(`id: no suppression "${created.body.id}"`);
+    expect((await call('GET', '/suppressions/sup-unknown')).status).toBe(404);
+  });
+
+  it('refuses ruleId "*" without a scope with a 400 explaining why, and stores it with "scope": "all"', async () => {
+    const everything = { ruleId: '*', reason: 'maintenance window', expiresAt: '2026-03-20' };
+    const refused = await call('POST', '/suppressions', { body: JSON.stringify(everything) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^scope: .*silence every finding.*"scope": "all"/);
+    const accepted = await call('POST', '/suppressions', {
+      body: JSON.stringify({ ...everything, scope: 'all' }),
+    });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body).toMatchObject({ ruleId: '*', scope: 'all' });
+    expect((await call('DELETE', `/suppressions/${accepted.body.id}`)).status).toBe(204);
+  });
+
+  it.each([
+    ['reason', { ...body, reason: 'x'.repeat(1001) }, /^reason: must be at most 1000 characters/],
+    ['accountId', { ...body, accountId: '11111111111' }, /^accountId: must be a 12-digit/],
+    ['region', { ...body, region: 'eu-wset-1' }, /^region: must be an AWS region/],
+    ['clusterName', { ...body, clusterName: 'alpha beta' }, /^clusterName: /],
+    ['resourceId', { ...body, resourceId: 'sg-1,sg-2' }, /^resourceId: must be a subnet, security group/],
+  ])('answers 400 saying what is wrong with %s', async (_field, bad, message) => {
+    const answer = await call('POST', '/suppressions', { body: JSON.stringify(bad) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toMatch(message);
+  });
+
   it.each([
     ['reason', { ...body, reason: undefined }],
     ['expiresAt', { ...body, expiresAt: undefined }],
@@ -534,6 +574,7 @@ describe('routing', () => {
         'GET /scans/{id}',
         'POST /suppressions',
         'GET /suppressions',
+        'GET /suppressions/{id}',
         'DELETE /suppressions/{id}',
         'GET /openapi.json',
       ].sort(),

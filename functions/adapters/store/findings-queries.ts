@@ -176,6 +176,14 @@ export class FindingsQueries implements ApiStore {
     return page(items, limit, 'GSI1SK', (item) => fromItem<Suppression>(item));
   }
 
+  async getSuppression(id: string): Promise<Suppression | undefined> {
+    const record = await this.store.getSuppression(id);
+    // A deleted suppression stays as an audit tombstone; to the API it is gone.
+    if (!record || record.deletedAt) return undefined;
+    const { deletedAt: _at, deletedBy: _by, ...suppression } = record;
+    return suppression;
+  }
+
   async putSuppression(suppression: Suppression): Promise<void> {
     // false means a retried request already stored this very suppression (deterministic id).
     await this.store.putSuppression(suppression);

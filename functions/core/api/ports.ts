@@ -49,6 +49,8 @@ export interface ApiStore {
   ): Promise<void>;
   /** Stored (API-created) suppressions, newest first. */
   querySuppressions(limit: number, after?: string): Promise<Page<Suppression>>;
+  /** One stored suppression; undefined when unknown or deleted. */
+  getSuppression(id: string): Promise<Suppression | undefined>;
   putSuppression(suppression: Suppression): Promise<void>;
   /** Deletes a stored suppression; false when no live one has this id. */
   deleteSuppression(id: string, deletedAt: string, deletedBy: string): Promise<boolean>;

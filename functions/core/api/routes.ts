@@ -381,6 +381,24 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
+    method: 'GET',
+    path: '/suppressions/{id}',
+    operationId: 'getSuppression',
+    summary: 'One suppression created through the API',
+    query: noQuerySchema,
+    params: idPathSchema,
+    responses: {
+      200: { description: 'The suppression', schema: suppressionSchema },
+      400: badRequest,
+      404: notFound,
+    },
+    async handle({ params, deps }) {
+      const suppression = await deps.store.getSuppression(params.id);
+      if (!suppression) throw new NotFoundError(`id: no suppression "${params.id}"`);
+      return { status: 200, body: suppression };
+    },
+  }),
+  route({
     method: 'DELETE',
     path: '/suppressions/{id}',
     operationId: 'deleteSuppression',

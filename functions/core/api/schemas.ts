@@ -204,6 +204,7 @@ export const suppressionSchema = z.object({
   region: optionalString(),
   clusterName: optionalString(),
   resourceId: optionalString(),
+  scope: z.optional(z.literal('all')).check(z.describe('set when the waiver deliberately covers everything')),
   reason: z.string(),
   expiresAt: isoTime,
   createdBy: z.string(),

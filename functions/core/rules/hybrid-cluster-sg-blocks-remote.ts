@@ -14,7 +14,7 @@ const IAC =
 function remediationFor(ingress: boolean, egress: boolean): string {
   const steps = [
     ...(ingress ? [`let the hybrid nodes in on 443: ${INGRESS_FIX}`] : []),
-    ...(egress ? [`let the control plane reach their kubelets on 10250: ${EGRESS_FIX}`] : []),
+    ...(egress ? [`let the control plane reach the hybrid nodes' kubelets on 10250: ${EGRESS_FIX}`] : []),
   ];
   return `On the cluster security group, ${steps.join('; and ')}.${IAC}`;
 }

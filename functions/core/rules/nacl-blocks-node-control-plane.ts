@@ -47,10 +47,21 @@ function portsText(ports: PortRange): string {
   return ports.from === ports.to ? String(ports.from) : `${ports.from}-${ports.to}`;
 }
 
+function leg(
+  path: NaclPath,
+  subnet: Ec2Subnet,
+  direction: NaclDirection,
+  ports: PortRange,
+  peerCidr: string,
+  clusterSubnetId?: string,
+): Leg {
+  return { path, subnet, direction, ports, peerCidr, ...(clusterSubnetId ? { clusterSubnetId } : {}) };
+}
+
 /**
  * The legs of RULES.md for node subnet `node`: with every other cluster subnet, both
  * directions of nodes → API server (443 out, ephemeral back) and control plane → kubelet
- * (10250 in, ephemeral back), each seen by the ACL of the subnet it enters or leaves;
+ * (10250 in, ephemeral back), each seen by the ACL of the subnet it leaves or enters;
  * with private endpoint access off, also the way out to the public endpoint.
  */
 function legsOf(
@@ -62,81 +73,28 @@ function legsOf(
   const legs: Leg[] = [];
   const n = node.CidrBlock;
   if (n === undefined) return legs;
-  for (const cluster of clusterSubnets) {
-    const c = cluster.CidrBlock;
+  const api: NaclPath = 'nodes-to-api-server';
+  const kubelet: NaclPath = 'control-plane-to-kubelet';
+  for (const cp of clusterSubnets) {
+    const c = cp.CidrBlock;
     // Same-subnet traffic never crosses its NACL; an IPv6-only subnet has no IPv4 block to check.
-    if (cluster.SubnetId === node.SubnetId || c === undefined) continue;
-    const pair = { clusterSubnetId: cluster.SubnetId };
+    if (cp.SubnetId === node.SubnetId || c === undefined) continue;
+    const id = cp.SubnetId;
     legs.push(
-      { path: 'nodes-to-api-server', subnet: node, direction: 'egress', ports: HTTPS, peerCidr: c, ...pair },
-      {
-        path: 'nodes-to-api-server',
-        subnet: cluster,
-        direction: 'ingress',
-        ports: HTTPS,
-        peerCidr: n,
-        ...pair,
-      },
-      {
-        path: 'nodes-to-api-server',
-        subnet: cluster,
-        direction: 'egress',
-        ports: ephemeral,
-        peerCidr: n,
-        ...pair,
-      },
-      {
-        path: 'nodes-to-api-server',
-        subnet: node,
-        direction: 'ingress',
-        ports: ephemeral,
-        peerCidr: c,
-        ...pair,
-      },
-      {
-        path: 'control-plane-to-kubelet',
-        subnet: cluster,
-        direction: 'egress',
-        ports: KUBELET,
-        peerCidr: n,
-        ...pair,
-      },
-      {
-        path: 'control-plane-to-kubelet',
-        subnet: node,
-        direction: 'ingress',
-        ports: KUBELET,
-        peerCidr: c,
-        ...pair,
-      },
-      {
-        path: 'control-plane-to-kubelet',
-        subnet: node,
-        direction: 'egress',
-        ports: ephemeral,
-        peerCidr: c,
-        ...pair,
-      },
-      {
-        path: 'control-plane-to-kubelet',
-        subnet: cluster,
-        direction: 'ingress',
-        ports: ephemeral,
-        peerCidr: n,
-        ...pair,
-      },
+      leg(api, node, 'egress', HTTPS, c, id),
+      leg(api, cp, 'ingress', HTTPS, n, id),
+      leg(api, cp, 'egress', ephemeral, n, id),
+      leg(api, node, 'ingress', ephemeral, c, id),
+      leg(kubelet, cp, 'egress', KUBELET, n, id),
+      leg(kubelet, node, 'ingress', KUBELET, c, id),
+      leg(kubelet, node, 'egress', ephemeral, c, id),
+      leg(kubelet, cp, 'ingress', ephemeral, n, id),
     );
   }
   if (!ctx.endpointPrivateAccess) {
     legs.push(
-      { path: 'nodes-to-public-endpoint', subnet: node, direction: 'egress', ports: HTTPS, peerCidr: WORLD },
-      {
-        path: 'nodes-to-public-endpoint',
-        subnet: node,
-        direction: 'ingress',
-        ports: ephemeral,
-        peerCidr: WORLD,
-      },
+      leg('nodes-to-public-endpoint', node, 'egress', HTTPS, WORLD),
+      leg('nodes-to-public-endpoint', node, 'ingress', ephemeral, WORLD),
     );
   }
   return legs;

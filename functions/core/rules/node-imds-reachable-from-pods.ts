@@ -105,6 +105,8 @@ export const nodeImdsReachableFromPods: RuleDefinition = {
         const rollout = nodegroupName !== undefined ? `, ${NODEGROUP_ROLLOUT}` : '';
         return {
           resourceId,
+          // RULES.md: the managed node group for its instances, else the instance itself.
+          resourceType: nodegroupName !== undefined ? 'nodegroup' : 'instance',
           severity: imdsv1 ? 'HIGH' : 'LOW',
           evidence: {
             nodegroupName: nodegroupName ?? null,

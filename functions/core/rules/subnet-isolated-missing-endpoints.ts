@@ -23,6 +23,20 @@ function serves(endpoint: Ec2VpcEndpoint, routeTableId: string | undefined): boo
   return false;
 }
 
+const INTERFACE_COMMAND =
+  'aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Interface --service-name com.amazonaws.{{region}}.SERVICE --subnet-ids {{resourceId}} --security-group-ids <endpoint-sg> --private-dns-enabled';
+const GATEWAY_COMMAND =
+  'aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Gateway --service-name com.amazonaws.{{region}}.s3 --route-table-ids {{routeTableId}}';
+const IAC = '(CloudFormation: AWS::EC2::VPCEndpoint; Terraform: aws_vpc_endpoint)';
+
+/** One ready command per missing service: S3 as a gateway endpoint, the rest as interface endpoints. */
+function missingEndpointCommands(missing: readonly string[]): string {
+  const commands = missing.map((service) =>
+    service === 's3' ? GATEWAY_COMMAND : INTERFACE_COMMAND.replace('SERVICE', service),
+  );
+  return `Create the missing endpoints: ${commands.join('; ')} ${IAC}.`;
+}
+
 /**
  * Nodes and Fargate pods in a subnet without a route out reach AWS APIs only through
  * VPC endpoints: without them nodes cannot register (EC2, STS), pull images (ECR API,
@@ -35,7 +49,7 @@ export const subnetIsolatedMissingEndpoints: RuleDefinition = {
   description:
     "A node or Fargate subnet has no default route, and the VPC lacks a usable endpoint for one of ec2, ecr.api, ecr.dkr, s3, sts (config requiredVpcEndpoints). Interface endpoints count only when available with private DNS enabled; gateway endpoints only when attached to the subnet's effective route table.",
   remediation:
-    'Create each missing endpoint ({{missingServices}}): aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Interface --service-name com.amazonaws.{{region}}.<service> --subnet-ids {{resourceId}} --security-group-ids <endpoint-sg> --private-dns-enabled, and for S3 a gateway endpoint: aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Gateway --service-name com.amazonaws.{{region}}.s3 --route-table-ids {{routeTableId}} (CloudFormation: AWS::EC2::VPCEndpoint; Terraform: aws_vpc_endpoint).',
+    'Create each missing endpoint: aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Interface --service-name com.amazonaws.{{region}}.<service> --subnet-ids {{resourceId}} --security-group-ids <endpoint-sg> --private-dns-enabled, and for S3 a gateway endpoint: aws ec2 create-vpc-endpoint --region {{region}} --vpc-id {{vpcId}} --vpc-endpoint-type Gateway --service-name com.amazonaws.{{region}}.s3 --route-table-ids {{routeTableId}} (CloudFormation: AWS::EC2::VPCEndpoint; Terraform: aws_vpc_endpoint).',
   risk: 'Nodes without internet egress cannot pull images, get credentials or join the cluster.',
   references: [
     DOCS.privateClusters,
@@ -71,7 +85,7 @@ export const subnetIsolatedMissingEndpoints: RuleDefinition = {
             viaMainRouteTable: routing.viaMainTable,
             vpcEndpointIds: endpoints.map((e) => e.VpcEndpointId),
           },
-          remediationValues: { missingServices: missing.join(', ') },
+          remediation: missingEndpointCommands(missing),
         },
       ];
     });

@@ -4,10 +4,13 @@
  * through the real SDK clients and paginators, as the collector does.
  */
 import {
+  DescribeFlowLogsCommand,
   DescribeInstancesCommand,
+  DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   EC2Client,
+  paginateDescribeNetworkAcls,
   paginateDescribeSubnets,
 } from '@aws-sdk/client-ec2';
 import { DescribeAddonCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
@@ -78,6 +81,42 @@ describe('fake EC2 pagination', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidNextToken' });
+  });
+});
+
+describe('fake EC2 network ACLs and flow logs', () => {
+  it('pages DescribeNetworkAcls by at most 100 and rejects a larger MaxResults, as EC2 does', async () => {
+    const vpcIds = account.vpcs.slice(0, 2).map((v) => v.VpcId!);
+    const expected = account.networkAcls.filter((a) => vpcIds.includes(a.VpcId!)).map((a) => a.NetworkAclId);
+
+    const seen: string[] = [];
+    for await (const page of paginateDescribeNetworkAcls(
+      { client: ec2, pageSize: 5 },
+      { Filters: [{ Name: 'vpc-id', Values: vpcIds }] },
+    ))
+      seen.push(...(page.NetworkAcls ?? []).map((a) => a.NetworkAclId!));
+
+    expect(seen).toEqual(expected);
+    expect(fake.calls.byOperation.DescribeNetworkAcls).toBe(Math.ceil(expected.length / 5));
+    await expect(ec2.send(new DescribeNetworkAclsCommand({ MaxResults: 101 }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+    });
+  });
+
+  it('answers DescribeFlowLogs by resource id: a VPC id finds the VPC flow log, never a subnet one', async () => {
+    const subnetFlowLog = account.flowLogs.find((f) => f.ResourceId?.startsWith('subnet-'))!;
+    const vpcIds = account.vpcs.map((v) => v.VpcId!);
+
+    const answer = await ec2.send(
+      new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: vpcIds }], MaxResults: 1000 }),
+    );
+
+    expect(subnetFlowLog).toBeDefined();
+    expect(answer.FlowLogs!.length).toBeGreaterThan(0);
+    expect(answer.FlowLogs!.every((f) => vpcIds.includes(f.ResourceId!))).toBe(true);
+    await expect(
+      ec2.send(new DescribeFlowLogsCommand({ FlowLogIds: [subnetFlowLog.FlowLogId!], MaxResults: 5 })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterCombination' });
   });
 });
 
@@ -175,6 +214,15 @@ describe('floor', () => {
     expect(snapshot.vpcs.map((v) => v.vpcId).sort()).toEqual(
       [...new Set(account.clusters.map((c) => c.resourcesVpcConfig!.vpcId!))].sort(),
     );
+  });
+
+  it('counts the network-ACL heavy account at 100 ACLs per page: 1,000 ACLs need 10 pages', () => {
+    const heavy = generateAccount('NACL', 1);
+
+    const floor = computeFloor(heavy);
+
+    expect(floor.byOperation.DescribeNetworkAcls).toBe(10);
+    expect(floor.byOperation.DescribeFlowLogs).toBe(1);
   });
 
   it('the per-page floor grows with items: 20,000 SGs need 20 pages of 1,000', () => {

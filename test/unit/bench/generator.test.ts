@@ -44,6 +44,49 @@ describe('generateAccount', () => {
     expect([...account.fargateProfiles.values()].flat().length).toBe(100);
   });
 
+  it('has the network-ACL heavy account of issue 10: 50 VPCs × 20 ACLs × 40 entries, one ACL per subnet', () => {
+    const account = generateAccount('NACL', 1);
+    const clusterVpcs = new Set(account.clusters.map((c) => c.resourcesVpcConfig!.vpcId!));
+    const acls = account.networkAcls.filter((a) => clusterVpcs.has(a.VpcId!));
+
+    expect(clusterVpcs.size).toBe(50);
+    expect(acls).toHaveLength(50 * 20);
+    for (const vpcId of clusterVpcs) {
+      const own = acls.filter((a) => a.VpcId === vpcId);
+      expect(own.filter((a) => a.IsDefault)).toHaveLength(1);
+      expect(own.filter((a) => !a.IsDefault).every((a) => a.Entries?.length === 40)).toBe(true);
+      const associated = own.flatMap((a) => (a.Associations ?? []).map((x) => x.SubnetId));
+      const subnets = account.subnets.filter((s) => s.VpcId === vpcId).map((s) => s.SubnetId);
+      expect(associated.sort()).toEqual(subnets.sort());
+    }
+  });
+
+  it('writes realistic ACL entries: 443, 10250 and ephemeral allows, the * rules, and some misconfigured denies', () => {
+    const account = generateAccount('NACL', 1);
+    const custom = account.networkAcls.filter((a) => !a.IsDefault);
+    const ingress = custom.flatMap((a) => (a.Entries ?? []).filter((e) => !e.Egress));
+
+    expect(ingress.some((e) => e.RuleAction === 'allow' && e.PortRange?.From === 443)).toBe(true);
+    expect(ingress.some((e) => e.RuleAction === 'allow' && e.PortRange?.From === 10250)).toBe(true);
+    expect(ingress.some((e) => e.PortRange?.From === 32768 && e.PortRange.To === 60999)).toBe(true);
+    expect(ingress.some((e) => e.RuleAction === 'deny' && e.RuleNumber === 90)).toBe(true);
+    expect(custom.every((a) => (a.Entries ?? []).filter((e) => e.RuleNumber === 32767).length === 2)).toBe(
+      true,
+    );
+  });
+
+  it('puts flow logs on most VPCs (not all, and not all recording rejects) plus subnet flow logs as noise', () => {
+    const account = generateAccount('NACL', 1);
+    const vpcIds = new Set(account.vpcs.map((v) => v.VpcId));
+    const ofVpcs = account.flowLogs.filter((f) => vpcIds.has(f.ResourceId));
+    const covered = new Set(ofVpcs.map((f) => f.ResourceId));
+
+    expect(covered.size).toBeGreaterThan(vpcIds.size / 2);
+    expect(covered.size).toBeLessThan(vpcIds.size);
+    expect(ofVpcs.some((f) => f.TrafficType === 'ACCEPT')).toBe(true);
+    expect(account.flowLogs.some((f) => f.ResourceId?.startsWith('subnet-'))).toBe(true);
+  });
+
   it('gives every cluster subnets, security groups and a VPC that exist', () => {
     const account = generateAccount('S', 5);
     const subnets = new Set(account.subnets.map((s) => s.SubnetId));

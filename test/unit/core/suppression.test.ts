@@ -270,7 +270,7 @@ describe('suppressionsFromConfig', () => {
 
   it('keeps an explicit id', () => {
     const [s] = suppressionsFromConfig(
-      [{ id: 'bastion', ruleId: '*', reason: 'r', expiresAt: '2026-05-01' }],
+      [{ id: 'bastion', ruleId: '*', scope: 'all', reason: 'r', expiresAt: '2026-05-01' }],
       { now: NOW },
     );
     expect(s?.id).toBe('bastion');
@@ -287,7 +287,7 @@ describe('suppressionsFromConfig', () => {
 
   it('rejects an entry whose expiry exceeds the maximum, naming its index', () => {
     const entries = [
-      { ruleId: '*', reason: 'ok', expiresAt: '2026-05-01' },
+      { ruleId: '*', clusterName: 'ok', reason: 'ok', expiresAt: '2026-05-01' },
       { ruleId: '*', clusterName: 'x', reason: 'forever', expiresAt: '2099-01-01' },
     ];
     expect(validationMessage(() => suppressionsFromConfig(entries, { now: NOW }))).toMatch(
@@ -298,7 +298,7 @@ describe('suppressionsFromConfig', () => {
   it('rejects a missing reason, naming the entry', () => {
     expect(
       validationMessage(() =>
-        suppressionsFromConfig([{ ruleId: '*', expiresAt: '2026-05-01' }], { now: NOW }),
+        suppressionsFromConfig([{ ruleId: '*', clusterName: 'a', expiresAt: '2026-05-01' }], { now: NOW }),
       ),
     ).toMatch(/^suppressions\.0\.reason: is required/);
   });
@@ -326,5 +326,94 @@ describe('config file schema', () => {
   it('still rejects unknown keys and bad severities', () => {
     expect(configFileSchema.safeParse({ notifyTreshold: 'HIGH' }).success).toBe(false);
     expect(configFileSchema.safeParse({ notifyThreshold: 'URGENT' }).success).toBe(false);
+  });
+});
+
+describe('suppression scope validation (API and config file alike)', () => {
+  const base = { ruleId: 'sg-open-ingress', reason: 'bastion', expiresAt: '2026-06-01' };
+  const create = (over: Record<string, unknown>) =>
+    createSuppression({ ...base, ...over }, { now: NOW, createdBy: 'a' });
+  const fromConfig = (over: Record<string, unknown>) =>
+    suppressionsFromConfig([{ ...base, ...over }], { now: NOW });
+
+  it.each([
+    ['accountId', '12345678901', /12-digit/],
+    ['accountId', '1234567890123', /12-digit/],
+    ['accountId', '1234567890123*', /can never match/],
+    ['region', 'eu-wset-1', /AWS region/],
+    ['region', 'EU-WEST-1', /AWS region/],
+    ['region', 'europe', /AWS region/],
+    ['region', 'xx-*', /can never match/],
+    ['clusterName', '-dev', /EKS cluster name/],
+    ['clusterName', 'dev.cluster', /EKS cluster name/],
+    ['clusterName', 'a'.repeat(101), /EKS cluster name/],
+    ['resourceId', 'sg-0abc123,sg-0def456', /subnet, security group/],
+    ['resourceId', 'https://console.aws.amazon.com/ec2', /subnet, security group/],
+    ['resourceId', 'arn:bogus', /subnet, security group/],
+    ['resourceId', 'subnet/abc', /subnet, security group/],
+  ])('rejects %s %j, which no finding can carry, naming the field', (field, value, message) => {
+    const fromApi = validationMessage(() => create({ [field]: value }));
+    expect(fromApi.startsWith(`${field}: `)).toBe(true);
+    expect(fromApi).toMatch(message);
+    expect(validationMessage(() => fromConfig({ [field]: value }))).toMatch(
+      new RegExp(`^suppressions\\.0\\.${field}: `),
+    );
+  });
+
+  it.each([
+    ['accountId', '123456789012'],
+    ['accountId', '1234*'],
+    ['region', 'eu-west-1'],
+    ['region', 'us-gov-west-1'],
+    ['region', 'ap-southeast-7'],
+    ['region', 'eu-*'],
+    ['region', '*-west-1'],
+    ['clusterName', 'prod-payments'],
+    ['clusterName', 'Dev_1'],
+    ['clusterName', '*-staging'],
+    ['resourceId', 'subnet-0a1b2c3d4e5f60718'],
+    ['resourceId', 'sg-0123abcd'],
+    ['resourceId', 'vpc-0123456789abcdef0'],
+    ['resourceId', 'i-0123456789abcdef0'],
+    ['resourceId', 'acl-0123456789abcdef0'],
+    ['resourceId', 'arn:aws:eks:eu-west-1:123456789012:cluster/prod'],
+    ['resourceId', 'arn:aws-us-gov:eks:us-gov-west-1:123456789012:cluster/prod'],
+    ['resourceId', 'workers-spot'],
+    ['resourceId', 'sg-0abc*'],
+    ['resourceId', 'arn:aws:eks:*:cluster/dev-*'],
+    ['resourceId', '*:cluster/dev-*'],
+  ])('accepts %s %j (exact or a glob that can match)', (field, value) => {
+    expect(create({ [field]: value })[field as 'region']).toBe(value);
+    expect(fromConfig({ [field]: value })[0]?.[field as 'region']).toBe(value);
+  });
+
+  it('refuses ruleId "*" without a scope, explaining that it would silence everything', () => {
+    const message = validationMessage(() => create({ ruleId: '*' }));
+    expect(message).toMatch(/^scope: /);
+    expect(message).toMatch(/every finding/);
+    expect(message).toMatch(/"scope": "all"/);
+    // A scope field that is itself "match anything" is no scope either.
+    expect(validationMessage(() => create({ ruleId: '*', clusterName: '*', region: '**' }))).toMatch(
+      /^scope: /,
+    );
+    expect(validationMessage(() => fromConfig({ ruleId: '*' }))).toMatch(/^suppressions\.0\.scope: /);
+  });
+
+  it('accepts ruleId "*" with an explicit "scope": "all", or with a real scope', () => {
+    expect(create({ ruleId: '*', scope: 'all' })).toMatchObject({ ruleId: '*', scope: 'all' });
+    expect(create({ ruleId: '*', clusterName: 'sandbox-*' }).clusterName).toBe('sandbox-*');
+  });
+
+  it('refuses "scope": "all" next to scope fields (it would claim more than it matches)', () => {
+    expect(validationMessage(() => create({ ruleId: '*', scope: 'all', clusterName: 'dev' }))).toMatch(
+      /^scope: "all" cannot be combined with clusterName/,
+    );
+    expect(validationMessage(() => create({ scope: 'everything' }))).toMatch(/^scope: /);
+  });
+
+  it('says a reason over 1,000 characters is too long instead of "is required"', () => {
+    const message = validationMessage(() => create({ reason: 'x'.repeat(1001) }));
+    expect(message).toBe('reason: must be at most 1000 characters (got 1001); shorten it');
+    expect(create({ reason: 'x'.repeat(1000) }).reason).toHaveLength(1000);
   });
 });

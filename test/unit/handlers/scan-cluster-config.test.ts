@@ -94,7 +94,10 @@ describe('parseConfigEnv', () => {
       /suppressions\.0\.reason/,
     ],
     ['{"suppressions":[{"ruleId":"nope","reason":"x","expiresAt":"2026-02-01"}]}', /"nope" matches no rule/],
-    ['{"suppressions":[{"ruleId":"*","reason":"x","expiresAt":"2028-01-01"}]}', /more than 365 days away/],
+    [
+      '{"suppressions":[{"ruleId":"*","clusterName":"x","reason":"x","expiresAt":"2028-01-01"}]}',
+      /more than 365 days away/,
+    ],
     ['{"notifyThreshold":"HIGH"}', /unknown key "notifyThreshold"/],
     ['not json', /not JSON/],
   ])('fails fast on %s naming what to fix', (raw, message) => {

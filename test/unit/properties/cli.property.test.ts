@@ -108,6 +108,14 @@ const SNAPSHOT_PATHS: (string | number)[][] = [
   ['vpcs', 0, 'subnets', 0, 'CidrBlock'],
   ['vpcs', 0, 'securityGroups', 0, 'IpPermissions'],
   ['vpcs', 0, 'routeTables', 0, 'Routes'],
+  ['vpcs', 0, 'networkAcls'],
+  ['vpcs', 0, 'networkAcls', 0, 'Entries', 0, 'CidrBlock'],
+  ['vpcs', 0, 'networkAcls', 0, 'Entries', 0, 'RuleNumber'],
+  ['vpcs', 0, 'networkAcls', 0, 'Entries', 0, 'PortRange'],
+  ['vpcs', 0, 'flowLogs'],
+  ['vpcs', 0, 'instances', 0, 'MetadataOptions'],
+  ['clusters', 0, 'cluster', 'kubernetesNetworkConfig'],
+  ['clusters', 0, 'cluster', 'remoteNetworkConfig', 'remoteNodeNetworks'],
 ];
 const snapshotText = fc.oneof(
   fc.string(),

@@ -72,7 +72,9 @@ describe('endpoint-public-open', () => {
   });
 
   it('uses the configured allow-list instead of the placeholder', () => {
-    const [finding] = runRule(endpointPublicOpen, withCidrs(undefined), { allowedPublicCidrs: ['203.0.113.0/24'] });
+    const [finding] = runRule(endpointPublicOpen, withCidrs(undefined), {
+      allowedPublicCidrs: ['203.0.113.0/24'],
+    });
     expect(finding?.remediation).toContain('publicAccessCidrs="203.0.113.0/24"');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, ipv6SubnetNoIpv6Cidr } from '../../../functions/core/rules/ipv6-subnet-no-ipv6-cidr.ts';
+import { formatIpv6 } from '../../../functions/core/cidr.ts';
+import { ipv6SubnetNoIpv6Cidr } from '../../../functions/core/rules/ipv6-subnet-no-ipv6-cidr.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
 import {
   buildSnapshot,

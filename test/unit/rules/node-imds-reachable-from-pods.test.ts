@@ -80,9 +80,9 @@ describe('node-imds-reachable-from-pods', () => {
     // Act
     const findings = runRule(rule, snapshot);
     // Assert
-    expect(findings.map((f) => [f.resourceId, f.severity])).toEqual([
-      ['i-a', 'LOW'],
-      ['i-b', 'HIGH'],
+    expect(findings.map((f) => [f.resourceId, f.resourceType, f.severity])).toEqual([
+      ['i-a', 'instance', 'LOW'],
+      ['i-b', 'instance', 'HIGH'],
     ]);
     expect(findings[0]?.evidence).toMatchObject({ nodegroupName: null, count: 1, instanceIds: ['i-a'] });
     expect(findings[0]?.remediation).not.toContain('update-nodegroup-version');

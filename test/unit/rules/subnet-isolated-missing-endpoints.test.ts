@@ -193,4 +193,21 @@ describe('subnet-isolated-missing-endpoints', () => {
     });
     expect(runRule(subnetIsolatedMissingEndpoints, snapshot)).toEqual([]);
   });
+
+  it('renders one ready command per missing service (S3 as a gateway endpoint on the route table)', () => {
+    // Arrange: an isolated node subnet with no endpoint at all
+    const snapshot = buildSnapshot(({ cluster, vpc }) => {
+      vpc.routeTables = vpc.routeTables.filter((t) => t.RouteTableId !== 'rtb-private');
+      vpc.vpcEndpoints = [];
+      cluster.nodegroups = [managedNodegroup('ng')];
+    });
+    // Act
+    const [finding] = runRule(subnetIsolatedMissingEndpoints, snapshot);
+    // Assert
+    expect(finding?.remediation).toContain('--service-name com.amazonaws.us-east-1.ecr.api --subnet-ids subnet-a');
+    expect(finding?.remediation).toContain(
+      '--vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.s3 --route-table-ids rtb-main',
+    );
+    expect(finding?.remediation).not.toMatch(/<service>/);
+  });
 });
