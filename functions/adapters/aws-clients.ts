@@ -78,9 +78,11 @@ export interface AwsCallRecord {
  */
 export class AwsCallTimeoutError extends Error {
   override readonly name = 'AwsCallTimeoutError';
+  /** The error code collection errors show (`Timeout: ListClusters got no answer…`). */
+  readonly Code = 'Timeout';
   readonly operation: string;
   constructor(operation: string, deadline: AwsCallDeadline, options?: { cause?: unknown }) {
-    super(`${operation}: no answer within the ${deadline.description}`, options);
+    super(`${operation} got no answer within the ${deadline.description}`, options);
     this.operation = operation;
   }
 }

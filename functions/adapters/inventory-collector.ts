@@ -41,7 +41,18 @@ export interface CollectOptions {
   now: () => Date;
   /** Skips STS `GetCallerIdentity` when known. */
   accountId?: string;
+  /** Told how far each region got (the CLI's progress display); must not throw. */
+  onProgress?: (event: CollectProgress) => void;
 }
+
+/**
+ * Progress of one region: its clusters are described (`clusters`), the VPCs holding
+ * them are being collected (`vpcs`), the region is finished (`done`, with its counts).
+ */
+export type CollectProgress =
+  | { region: string; stage: 'clusters'; clusters: number }
+  | { region: string; stage: 'vpcs'; vpcs: number }
+  | { region: string; stage: 'done'; clusters: number; vpcs: number };
 
 const optionsSchema = z.object({
   regions: z
@@ -94,15 +105,19 @@ async function collectRegion(
   ctx: CollectContext,
   region: string,
   clusterNames?: string[],
+  onProgress?: CollectOptions['onProgress'],
 ): Promise<RegionInventory> {
+  let inventory: RegionInventory;
   try {
-    return await collectRegionParts(clients, ctx, region, clusterNames);
+    inventory = await collectRegionParts(clients, ctx, region, clusterNames, onProgress);
   } catch (error) {
     // Every AWS call is already guarded; this catches a defect (e.g. an unexpected
     // response shape) so that it costs one region, reported, instead of the scan.
     recordError(ctx, { region }, 'CollectRegion', error instanceof Error ? error.message : String(error));
-    return { clusters: [], vpcs: [] };
+    inventory = { clusters: [], vpcs: [] };
   }
+  onProgress?.({ region, stage: 'done', clusters: inventory.clusters.length, vpcs: inventory.vpcs.length });
+  return inventory;
 }
 
 async function collectRegionParts(
@@ -110,12 +125,15 @@ async function collectRegionParts(
   ctx: CollectContext,
   region: string,
   clusterNames?: string[],
+  onProgress?: CollectOptions['onProgress'],
 ): Promise<RegionInventory> {
   const clusters = await collectEksClusters(ctx, clients.eks(region), region, clusterNames);
   if (!clusters || clusters.length === 0) return { clusters: [], vpcs: [] };
+  onProgress?.({ region, stage: 'clusters', clusters: clusters.length });
   const ec2 = clients.ec2(region);
   await resolveClusterVpcIds(ctx, ec2, region, clusters);
   const vpcIds = clusters.flatMap((c) => (c.vpcId ? [c.vpcId] : []));
+  onProgress?.({ region, stage: 'vpcs', vpcs: new Set(vpcIds).size });
   const vpcs = await collectVpcs(ctx, ec2, region, vpcIds);
   return { clusters, vpcs };
 }
@@ -140,7 +158,7 @@ export async function collectInventory(clients: AwsClients, options: CollectOpti
   };
   // Regions run side by side; one region's failures stay in its error entries.
   const perRegion = await Promise.all(
-    regions.map((region) => collectRegion(clients, ctx, region, clusterNames)),
+    regions.map((region) => collectRegion(clients, ctx, region, clusterNames, options.onProgress)),
   );
   if (ctx.credentialsFailure !== undefined && isGlobalCredentialsError(ctx.credentialsFailure)) {
     throw credentialsError(ctx.credentialsFailure);

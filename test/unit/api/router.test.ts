@@ -68,7 +68,7 @@ describe('API router', () => {
     const wrong = await handleApiRequest(request('PATCH', '/suppressions/abc'), deps({}));
     expect(missing.statusCode).toBe(404);
     expect(wrong.statusCode).toBe(405);
-    expect(wrong.headers.allow).toBe('DELETE');
+    expect(wrong.headers.allow).toBe('GET, DELETE');
   });
 
   it('accepts a trailing slash on a route', async () => {

@@ -226,6 +226,12 @@ describe('snapshot validation of values the rules compute with', () => {
       'vpcs[0].subnets[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock: not a CIDR block',
     ],
     [
+      'subnet IPv6 association written as a bare block',
+      ['vpcs', 0, 'subnets', 0, 'Ipv6CidrBlockAssociationSet'],
+      ['2600:1f13::/64'],
+      'vpcs[0].subnets[0].Ipv6CidrBlockAssociationSet[0]: expected object, received string',
+    ],
+    [
       'VPC IPv4 block',
       ['vpcs', 0, 'vpc', 'CidrBlocks'],
       ['10.0.0.0/16', 'banana'],

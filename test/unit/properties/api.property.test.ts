@@ -22,6 +22,7 @@ const store: ApiStore = {
   createScan: async () => {},
   finishScan: async () => {},
   querySuppressions: async () => ({ items: [] }),
+  getSuppression: async () => undefined,
   putSuppression: async () => {},
   deleteSuppression: async () => false,
 };
