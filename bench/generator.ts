@@ -584,6 +584,7 @@ function addVpc(
     };
     for (let n = 0; n < nodesPerCluster[c]!; n++) {
       const subnet = nodeSubnets[n % nodeSubnets.length]!;
+      // Managed node group instances carry the group's name, as EKS tags them.
       const node = instance(
         ids,
         VpcId,
@@ -592,6 +593,7 @@ function addVpc(
         [nodeSg, ...(extraNodeSg && n % 2 === 0 ? [extraNodeSg] : [])],
         {
           'eks:cluster-name': name,
+          'eks:nodegroup-name': `${name}-ng-${n % 2}`,
           [`kubernetes.io/cluster/${name}`]: 'owned',
         },
       );
@@ -603,6 +605,20 @@ function addVpc(
     account.instances.push(
       instance(ids, VpcId, nodeSubnets[0]!.id, 'stopped', [nodeSg], { 'eks:cluster-name': name }),
     );
+    // Karpenter nodes on some clusters: tagged eks:eks-cluster-name, in no managed node group.
+    if (v2.chance(0.15)) {
+      for (let n = 0; n < 3; n++) {
+        const subnet = nodeSubnets[n]!;
+        const node = instance(ids, VpcId, subnet.id, 'running', [nodeSg], {
+          'eks:eks-cluster-name': name,
+          'karpenter.sh/nodepool': 'default',
+          [`kubernetes.io/cluster/${name}`]: 'owned',
+        });
+        node.MetadataOptions = { ...metadata };
+        if (subnet.cls === 'public') node.PublicIpAddress = `3.${plan.index % 256}.${c % 256}.${n}`;
+        account.instances.push(node);
+      }
+    }
   });
   while (groups.length < plan.securityGroups) {
     const k = groups.length;

@@ -123,7 +123,7 @@ const PART_NAMES: Record<InventoryPart, string> = {
 function incompleteReason(ctx: ClusterContext, missing: readonly InventoryPart[]): string {
   if (missing.length === 1 && missing[0] === 'vpcCni') return ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown';
   const parts = missing.map((part) => (part === 'vpcCni' ? (ctx.vpcCniUnknownReason ?? PART_NAMES[part]) : PART_NAMES[part]));
-  return `not collected completely: ${parts.join('; ')}`;
+  return `inventory incomplete (a describe call failed, or the snapshot file leaves it out): ${parts.join('; ')}`;
 }
 
 function toFinding(

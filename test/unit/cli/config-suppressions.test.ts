@@ -18,7 +18,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'netguard-cli-supp-'));
   // One LOW finding: a subnet missing its cluster tag.
   const lowOnly = buildSnapshot(({ vpc }) => {
+    // Tagged only for another cluster: catalog v2's one LOW subnet-cluster-tag-missing.
     delete vpc.subnets[0]!.Tags['kubernetes.io/cluster/demo'];
+    vpc.subnets[0]!.Tags['kubernetes.io/cluster/other'] = 'shared';
   });
   snapshot = join(dir, 'snapshot.json');
   await writeFile(snapshot, JSON.stringify(lowOnly));

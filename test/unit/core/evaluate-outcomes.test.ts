@@ -92,7 +92,11 @@ describe('engine outcome: not judged', () => {
     });
     const result = evaluateRules([rule], snapshot);
     expect(result.coverage[0]?.notJudged).toEqual([
-      { ruleId: 'test-rule', reason: 'not collected completely: the cluster (DescribeCluster)' },
+      {
+        ruleId: 'test-rule',
+        reason:
+          'inventory incomplete (a describe call failed, or the snapshot file leaves it out): the cluster (DescribeCluster)',
+      },
     ]);
   });
 });
