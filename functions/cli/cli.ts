@@ -10,9 +10,11 @@ import { SnapshotFileError } from '../adapters/snapshot-file.ts';
 import { SEVERITIES } from '../core/model.ts';
 import { RULES } from '../core/rules/index.ts';
 import { parseSeverity, runScan, SCAN_FORMATS, type ScanFormat } from './commands/scan.ts';
+import { DEFAULT_TIMEOUT, parseTimeout } from './deadline.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { formatRulesJson, formatRulesTable } from './formatters/rules.ts';
 import { collectLive, type LiveCollector } from './live-source.ts';
+import type { ProgressStream } from './progress.ts';
 
 export interface CliDeps {
   stdout(text: string): void;
@@ -21,6 +23,8 @@ export interface CliDeps {
   now(): Date;
   /** Live AWS collection; tests inject a fake. */
   collect?: LiveCollector;
+  /** The stream behind `stderr`, for the progress display (a spinner when it is a terminal). */
+  stderrStream?: ProgressStream;
 }
 
 const TOOL_VERSION: string = createRequire(import.meta.url)('../../package.json').version;
@@ -51,7 +55,8 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
     .description('Scan EKS clusters (live AWS, an emulator, a snapshot file, or the bundled demo account)')
     .option(
       '--region <region>',
-      'region to scan (repeatable); default AWS_REGION / AWS_DEFAULT_REGION',
+      'region to scan: a name, a comma list, or all (every enabled region); repeatable; ' +
+        "default AWS_REGION, AWS_DEFAULT_REGION, then the profile's region in ~/.aws/config",
       repeatable,
       [],
     )
@@ -68,6 +73,12 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
       `exit 1 when a finding is at or above this severity (${SEVERITIES.join('|')})`,
     )
     .option('--config <file>', 'rule configuration file (YAML or JSON)')
+    .option(
+      '--timeout <duration>',
+      'deadline of the whole scan (e.g. 90s, 10m, 1h); calls still unanswered then are collection errors',
+      DEFAULT_TIMEOUT,
+    )
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
     .action(async (raw: Record<string, unknown>) => {
       if (raw.snapshot !== undefined) {
         if (raw.snapshotIn !== undefined && raw.snapshotIn !== raw.snapshot)
@@ -92,8 +103,16 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
           format: raw.format as ScanFormat,
           failOn: typeof raw.failOn === 'string' ? parseSeverity(raw.failOn) : undefined,
           config: raw.config as string | undefined,
+          timeoutMs: parseTimeout(raw.timeout as string),
+          timeoutText: (raw.timeout as string).trim(),
+          progress: raw.progress === true,
         },
-        { ...deps, collect: deps.collect ?? collectLive, toolVersion: TOOL_VERSION },
+        {
+          ...deps,
+          collect: deps.collect ?? collectLive,
+          toolVersion: TOOL_VERSION,
+          ...(deps.stderrStream ? { progressStream: deps.stderrStream } : {}),
+        },
       );
       setExit(code);
     });

@@ -23,13 +23,15 @@ export function progressMode(requested: boolean, stream: ProgressStream | undefi
 }
 
 export interface ScanProgress {
+  /** The number of regions, once known (`--region all` lists them first). */
+  regions(total: number): void;
   collected(event: CollectProgress): void;
   callSettled(call: AwsCallRecord): void;
   /** Removes the spinner before the report is printed. */
   stop(): void;
 }
 
-const NO_PROGRESS: ScanProgress = { collected() {}, callSettled() {}, stop() {} };
+const NO_PROGRESS: ScanProgress = { regions() {}, collected() {}, callSettled() {}, stop() {} };
 
 interface Counts {
   regionsDone: number;
@@ -41,17 +43,25 @@ interface Counts {
 }
 
 /**
- * @param regionsTotal regions the scan covers (known before collection starts)
+ * @param regionsTotal regions the scan covers, when known before collection starts
  */
 export function createScanProgress(
   mode: ProgressMode,
   stream: ProgressStream | undefined,
-  regionsTotal: number,
+  regionsTotal?: number,
 ): ScanProgress {
   if (mode === 'off' || stream === undefined) return NO_PROGRESS;
-  const counts: Counts = { regionsDone: 0, clustersTotal: 0, clustersDone: 0, vpcsTotal: 0, vpcsDone: 0, calls: 0 };
+  const counts: Counts = {
+    regionsDone: 0,
+    clustersTotal: 0,
+    clustersDone: 0,
+    vpcsTotal: 0,
+    vpcsDone: 0,
+    calls: 0,
+  };
+  let total = regionsTotal === undefined ? '?' : String(regionsTotal);
   const summary = () =>
-    `regions ${counts.regionsDone}/${regionsTotal} · clusters ${counts.clustersDone}/${counts.clustersTotal} · ` +
+    `regions ${counts.regionsDone}/${total} · clusters ${counts.clustersDone}/${counts.clustersTotal} · ` +
     `VPCs ${counts.vpcsDone}/${counts.vpcsTotal} · ${counts.calls} AWS calls`;
 
   let spinner: Ora | undefined;
@@ -70,6 +80,10 @@ export function createScanProgress(
   };
 
   return {
+    regions(count) {
+      total = String(count);
+      if (spinner) spinner.text = summary();
+    },
     collected(event) {
       if (event.stage === 'clusters') counts.clustersTotal += event.clusters;
       else if (event.stage === 'vpcs') counts.vpcsTotal += event.vpcs;
@@ -77,7 +91,10 @@ export function createScanProgress(
         counts.regionsDone += 1;
         counts.clustersDone += event.clusters;
         counts.vpcsDone += event.vpcs;
-        line('succeed', `${event.region} done (${event.clusters} cluster(s), ${event.vpcs} VPC(s)); ${summary()}`);
+        line(
+          'succeed',
+          `${event.region} done (${event.clusters} cluster(s), ${event.vpcs} VPC(s)); ${summary()}`,
+        );
       }
       if (spinner) spinner.text = summary();
     },
@@ -85,7 +102,10 @@ export function createScanProgress(
       counts.calls += 1;
       if (call.durationMs >= SLOW_CALL_MS) {
         const seconds = (call.durationMs / 1000).toFixed(1);
-        line('warn', `slow: ${call.operation} in ${call.region} took ${seconds}s${call.ok ? '' : ' and failed'}`);
+        line(
+          'warn',
+          `slow: ${call.operation} in ${call.region} took ${seconds}s${call.ok ? '' : ' and failed'}`,
+        );
       }
       if (spinner) spinner.text = summary();
     },

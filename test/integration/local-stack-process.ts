@@ -75,3 +75,30 @@ export async function startStackProcess(args: string[] = [], timeoutMs = 60_000)
     },
   };
 }
+
+export interface StackRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the local stack to its exit (for start-up failures); SIGKILLs it after `timeoutMs`. */
+export async function runStackProcess(args: string[], timeoutMs = 60_000): Promise<StackRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/cli/local-stack.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}

@@ -11,6 +11,8 @@ import { isAtLeast, type RuleConfig, SEVERITIES, type Severity } from '../../cor
 import { RULES } from '../../core/rules/index.ts';
 import type { Snapshot } from '../../core/snapshot.ts';
 import { type Suppression, SuppressionValidationError } from '../../core/suppression.ts';
+import { assertProfileExists, credentialsMessage, readAwsProfile } from '../aws-profile.ts';
+import { DEADLINE_GRACE_MS, ScanDeadlineError, settleBeforeDeadline } from '../deadline.ts';
 import { demoSnapshot } from '../demo-account.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { formatCsv } from '../formatters/csv.ts';
@@ -18,12 +20,22 @@ import { formatJson } from '../formatters/json.ts';
 import { formatSarif } from '../formatters/sarif.ts';
 import { formatTable } from '../formatters/table.ts';
 import type { LiveCollector } from '../live-source.ts';
+import { createScanProgress, type ProgressStream, progressMode } from '../progress.ts';
 import { buildReport, type ScanReport } from '../report.ts';
+import {
+  defaultRegion,
+  liveRegions,
+  narrowSnapshot,
+  parseRegionFlags,
+  type RegionSelection,
+  reportMissingClusters,
+} from '../scan-targets.ts';
 
 export const SCAN_FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
 
 export interface ScanOptions {
+  /** `--region` values as typed: names, comma lists or `all`. */
   region: string[];
   cluster: string[];
   endpointUrl?: string;
@@ -33,6 +45,11 @@ export interface ScanOptions {
   format: ScanFormat;
   failOn?: Severity;
   config?: string;
+  /** The whole-scan deadline in ms (`--timeout`), and how the user wrote it. */
+  timeoutMs: number;
+  timeoutText: string;
+  /** `--progress`: progress lines on stderr even when it is not a terminal. */
+  progress?: boolean;
 }
 
 export interface ScanDeps {
@@ -42,18 +59,8 @@ export interface ScanDeps {
   now(): Date;
   collect: LiveCollector;
   toolVersion: string;
-}
-
-/** Region names such as `us-east-1`, `eu-central-2`, `us-gov-west-1`, `us-isob-east-1`. */
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-export function validateRegion(region: string, source: string): string {
-  if (!REGION_PATTERN.test(region)) {
-    throw new UsageError(
-      `invalid region "${region}" from ${source}: expected a region name such as us-east-1`,
-    );
-  }
-  return region;
+  /** Where progress goes (stderr); a spinner when it is a terminal. */
+  progressStream?: ProgressStream;
 }
 
 /** Parses `--fail-on` case-insensitively (`high`, `HIGH`). */
@@ -78,78 +85,78 @@ function validateEndpointUrl(value: string): string {
   return value;
 }
 
-function resolveRegions(options: ScanOptions, env: ScanDeps['env']): string[] {
-  if (options.region.length > 0)
-    return [...new Set(options.region.map((r) => validateRegion(r, '--region')))];
-  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
-    const value = env[name]?.trim();
-    if (value) return [validateRegion(value, name)];
-  }
-  throw new UsageError('no region to scan: pass --region us-east-1 (repeatable) or set AWS_REGION');
+interface Loaded {
+  snapshot: Snapshot;
+  /** Cluster names seen, for a "did you mean" on a mistyped `--cluster`. */
+  knownClusterNames: string[];
 }
 
-/** Keeps only the requested regions / clusters of a file or demo snapshot. */
-function narrowSnapshot(snapshot: Snapshot, regions: string[], clusterNames: string[]): Snapshot {
-  const regionOk = (r: string) => regions.length === 0 || regions.includes(r);
-  const clusterOk = (name: string | undefined) =>
-    clusterNames.length === 0 || name === undefined || clusterNames.includes(name);
-  const clusters = snapshot.clusters.filter((c) => regionOk(c.region) && clusterOk(c.cluster.name));
-  const usedVpcs = new Set(clusters.map((c) => `${c.region}/${c.vpcId}`));
-  return {
-    ...snapshot,
-    regions: regions.length > 0 ? regions : snapshot.regions,
-    clusters,
-    vpcs:
-      clusterNames.length === 0
-        ? snapshot.vpcs.filter((v) => regionOk(v.region))
-        : snapshot.vpcs.filter((v) => usedVpcs.has(`${v.region}/${v.vpcId}`)),
-    errors: snapshot.errors.filter((e) => regionOk(e.region) && clusterOk(e.clusterName)),
-  };
+function fromSnapshot(
+  snapshot: Snapshot,
+  selection: RegionSelection | undefined,
+  options: ScanOptions,
+  deps: ScanDeps,
+  source: string,
+): Loaded {
+  const narrowed = narrowSnapshot(snapshot, selection, options.cluster, source);
+  for (const warning of narrowed.warnings) deps.stderr(`eks-netguard: warning: ${warning}\n`);
+  return { snapshot: narrowed.snapshot, knownClusterNames: snapshot.clusters.map((c) => c.cluster.name) };
 }
 
-/** A `--cluster` that matched nothing is reported, never silently scanned as "no findings". */
-function reportMissingClusters(snapshot: Snapshot, clusterNames: string[]): Snapshot {
-  const missing = clusterNames.filter(
-    (name) =>
-      !snapshot.clusters.some((c) => c.cluster.name === name) &&
-      !snapshot.errors.some((e) => e.clusterName === name),
-  );
-  if (missing.length === 0) return snapshot;
-  return {
-    ...snapshot,
-    errors: [
-      ...snapshot.errors,
-      ...missing.map((name) => ({
-        region: snapshot.regions.join(',') || 'unknown',
-        operation: 'DescribeCluster',
-        message: `cluster "${name}" not found in region(s) ${snapshot.regions.join(', ') || '(none)'}`,
-        clusterName: name,
-      })),
-    ],
-  };
-}
-
-async function loadSnapshot(options: ScanOptions, deps: ScanDeps): Promise<Snapshot> {
-  if (options.demo) {
-    return narrowSnapshot(
-      demoSnapshot(),
-      options.region.map((r) => validateRegion(r, '--region')),
-      options.cluster,
-    );
-  }
+async function loadSnapshot(options: ScanOptions, deps: ScanDeps): Promise<Loaded> {
+  const selection = parseRegionFlags(options.region);
+  if (options.demo) return fromSnapshot(demoSnapshot(), selection, options, deps, 'the demo account');
   if (options.snapshotIn) {
-    const regions = options.region.map((r) => validateRegion(r, '--region'));
-    return narrowSnapshot(await readSnapshotFile(options.snapshotIn), regions, options.cluster);
+    const snapshot = await readSnapshotFile(options.snapshotIn);
+    return fromSnapshot(snapshot, selection, options, deps, options.snapshotIn);
   }
-  const regions = resolveRegions(options, deps.env);
+  const snapshot = await collectLiveSnapshot(selection, options, deps);
+  return { snapshot, knownClusterNames: snapshot.clusters.map((c) => c.cluster.name) };
+}
+
+async function collectLiveSnapshot(
+  selection: RegionSelection | undefined,
+  options: ScanOptions,
+  deps: ScanDeps,
+): Promise<Snapshot> {
+  const profile = await readAwsProfile(deps.env);
+  assertProfileExists(profile);
+  const fallback = defaultRegion(deps.env, profile);
+  const regions = liveRegions(selection, fallback, profile);
   const endpointUrl = options.endpointUrl ? validateEndpointUrl(options.endpointUrl) : undefined;
+  const description = `scan deadline (--timeout ${options.timeoutText})`;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  const progress = createScanProgress(
+    progressMode(options.progress === true, deps.progressStream),
+    deps.progressStream,
+    regions === 'all' ? undefined : regions.length,
+  );
   try {
-    return await deps.collect({ regions, clusterNames: options.cluster, endpointUrl, now: deps.now });
+    return await settleBeforeDeadline(
+      deps.collect({
+        regions,
+        ...(fallback ? { homeRegion: fallback } : {}),
+        clusterNames: options.cluster,
+        ...(endpointUrl ? { endpointUrl } : {}),
+        now: deps.now,
+        deadline: { signal, description },
+        onRegions: (names) => progress.regions(names.length),
+        onProgress: (event) => progress.collected(event),
+        onCallSettled: (call) => progress.callSettled(call),
+      }),
+      signal,
+      DEADLINE_GRACE_MS,
+      description,
+    );
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     if (error instanceof Error && error.name === 'AwsCredentialsError')
-      throw new UsageError(message ?? '', { cause: error });
+      throw new UsageError(credentialsMessage(profile, message), { cause: error });
+    if (error instanceof ScanDeadlineError) throw new UsageError(message, { cause: error });
     throw new UsageError(`collection failed: ${message}`, { cause: error });
+  } finally {
+    progress.stop();
   }
 }
 
@@ -193,7 +200,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<num
     }
   }
 
-  const snapshot = reportMissingClusters(await loadSnapshot(options, deps), options.cluster);
+  const loaded = await loadSnapshot(options, deps);
+  const snapshot = reportMissingClusters(loaded.snapshot, options.cluster, loaded.knownClusterNames);
   // Written before evaluation so the raw inventory survives whatever happens next.
   if (options.snapshotOut) await writeSnapshotFile(options.snapshotOut, snapshot);
 

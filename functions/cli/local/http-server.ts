@@ -1,27 +1,50 @@
 /**
  * The local stack's HTTP server: adapts Node requests to the same router the Lambda uses
  * (as API Gateway would: query joined by commas, body as text, a request id), and serves
- * the HTML page at `/`.
+ * the HTML page at `/`. It binds its port before the stack does anything else (a taken
+ * port fails at once), answers 503 until the first sweep is done, and refuses writes from
+ * other web origins (see write-guard.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { ServiceUnavailableError, toErrorAnswer } from '../../core/api/errors.ts';
+import type { ApiLogger } from '../../core/api/ports.ts';
 import { type ApiRequest, handleApiRequest } from '../../core/api/router.ts';
 import type { ApiDeps } from '../../core/api/routes.ts';
 import { MAX_BODY_BYTES } from '../../core/api/schemas.ts';
+import { checkWrite, isWildcardHost, ownOrigins, urlHost } from './write-guard.ts';
+
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The server could not bind; the message is one line saying what to do. */
+export class LocalHttpListenError extends Error {
+  override readonly name = 'LocalHttpListenError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
 
 export interface LocalHttpOptions {
   port: number;
-  deps: ApiDeps;
+  /** Interface to bind (default 127.0.0.1: only this machine can connect). */
+  host?: string;
   /** The page served at `/`. */
   html: string;
   /** Caller identity of every request (no auth locally). */
   caller: () => { id: string; accountId: string };
+  /** Where failures outside the router go (a broken connection). */
+  logger: ApiLogger;
 }
 
 export interface LocalHttpServer {
+  /** The URL to open (loopback when bound to every interface). */
   url: string;
   port: number;
+  host: string;
+  /** Starts answering the API with `deps`; until then API requests get a 503. */
+  serve(deps: ApiDeps): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +64,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 export async function toApiRequest(
   request: IncomingMessage,
   caller: ApiRequest['caller'],
+  requestId: string = randomUUID(),
 ): Promise<ApiRequest> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const query: Record<string, string> = {};
@@ -52,7 +76,7 @@ export async function toApiRequest(
     query,
     ...(body.length > 0 ? { body: body.toString('base64'), isBase64Encoded: true } : {}),
     caller,
-    requestId: randomUUID(),
+    requestId,
   };
 }
 
@@ -61,8 +85,35 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
   response.end(body);
 }
 
-/** Starts the server on 127.0.0.1. */
+function sendJson(response: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  send(
+    response,
+    status,
+    { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    JSON.stringify(body),
+  );
+}
+
+const STARTING = new ServiceUnavailableError(
+  'the local stack is still running its first sweep; retry in a few seconds',
+);
+
+function listenMessage(error: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `${urlHost(host)}:${port}`;
+  if (error.code === 'EADDRINUSE')
+    return `${where} is already in use; stop what is using it, or pick another port with --port N (or PORT=N)`;
+  if (error.code === 'EACCES')
+    return `${where}: permission denied (ports below 1024 need privileges); pick another port with --port N`;
+  if (error.code === 'EADDRNOTAVAIL')
+    return `${where}: ${host} is not an address of this machine; pass --host with one of its addresses`;
+  return `cannot listen on ${where}: ${error.message}`;
+}
+
+/** Binds `host:port` (127.0.0.1 by default) and starts answering; the API waits for {@link LocalHttpServer.serve}. */
 export async function startLocalHttpServer(options: LocalHttpOptions): Promise<LocalHttpServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  let deps: ApiDeps | undefined;
+  let origins = new Set<string>();
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if ((path === '/' || path === '/index.html') && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -74,37 +125,60 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
       );
       return;
     }
-    toApiRequest(request, options.caller())
-      .then((apiRequest) => handleApiRequest(apiRequest, options.deps))
+    const requestId = randomUUID();
+    try {
+      // Before the body is read: a refused write never reaches the router.
+      checkWrite(
+        { method: request.method ?? 'GET', origin: request.headers.origin, contentType: request.headers['content-type'] },
+        origins,
+      );
+      if (!deps) throw STARTING;
+    } catch (error) {
+      const answer = toErrorAnswer(error, requestId, options.logger);
+      // The refused request's body is never read: close the connection rather than drain it.
+      sendJson(response, answer.status, { ...answer.headers, connection: 'close', 'x-request-id': requestId }, answer.body);
+      return;
+    }
+    const ready = deps;
+    toApiRequest(request, options.caller(), requestId)
+      .then((apiRequest) => handleApiRequest(apiRequest, ready))
       .then((answer) => send(response, answer.statusCode, answer.headers, answer.body))
       .catch((error: unknown) => {
         // handleApiRequest never throws; this is a broken connection while reading the body.
-        options.deps.logger.error('local request failed', { error: String(error) });
+        options.logger.error('local request failed', { error: String(error) });
         if (!response.headersSent) {
-          send(
-            response,
-            400,
-            { 'content-type': 'application/json' },
-            JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'could not read the request' } }),
-          );
+          sendJson(response, 400, {}, { error: { code: 'BAD_REQUEST', message: 'could not read the request' } });
         }
       });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new LocalHttpListenError(listenMessage(error, host, options.port), { cause: error })),
+    );
+    server.listen(options.port, host, () => {
+      server.removeAllListeners('error');
       resolve();
     });
   });
   const port = (server.address() as AddressInfo).port;
+  origins = ownOrigins(host, port, isWildcardHost(host) ? interfaceAddresses() : []);
+  const shown = isWildcardHost(host) ? DEFAULT_HOST : host;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${urlHost(shown)}:${port}`,
     port,
+    host,
+    serve(next) {
+      deps = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** Addresses of this machine's interfaces (the origins its page may have when bound to all). */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
 }

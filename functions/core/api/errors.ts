@@ -33,6 +33,22 @@ export class NotFoundError extends ApiError {
   }
 }
 
+/** The caller may not do this here (the local stack: a write from another web origin). */
+export class ForbiddenError extends ApiError {
+  override readonly name = 'ForbiddenError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(403, 'FORBIDDEN', message, options);
+  }
+}
+
+/** A write whose body is not declared as JSON. */
+export class UnsupportedMediaTypeError extends ApiError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(415, 'UNSUPPORTED_MEDIA_TYPE', message, options);
+  }
+}
+
 export class MethodNotAllowedError extends ApiError {
   override readonly name = 'MethodNotAllowedError';
   constructor(

@@ -97,7 +97,7 @@ describe('scan sources', () => {
   });
 
   it('falls back to AWS_REGION, then AWS_DEFAULT_REGION', async () => {
-    const regions: string[][] = [];
+    const regions: LiveCollectRequest['regions'][] = [];
     const collect = async (request: LiveCollectRequest) => {
       regions.push(request.regions);
       return buildSnapshot();

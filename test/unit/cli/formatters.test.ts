@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { templateAsPlaceholders } from '../../../functions/core/remediation.ts';
 import { csvField, formatCsv } from '../../../functions/cli/formatters/csv.ts';
 import { formatJson } from '../../../functions/cli/formatters/json.ts';
 import { formatRulesJson, formatRulesTable } from '../../../functions/cli/formatters/rules.ts';
@@ -162,7 +163,9 @@ describe('sarif formatter', () => {
     const catalog = RULES[0]!;
     expect(rule.shortDescription.text).toBe(catalog.title);
     expect(rule.fullDescription.text).toBe(catalog.description);
-    expect(rule.help.text).toBe(catalog.remediation);
+    // The catalog shows the template with placeholders; each result carries it rendered.
+    expect(rule.help.text).toBe(templateAsPlaceholders(catalog.remediation));
+    expect(rule.help.text).not.toContain('{{');
     expect(rule.properties.severity).toBe(catalog.severity);
   });
 
@@ -177,6 +180,7 @@ describe('sarif formatter', () => {
       fullyQualifiedName: '123456789012/us-east-1/alpha/subnet-1',
     });
     expect(result.message.text).toContain('alpha');
+    expect(result.properties.remediation).toBe('aws eks update-cluster-config --name alpha');
   });
 
   it('marks the run unsuccessful when the scan had errors', () => {
@@ -197,6 +201,7 @@ describe('rules formatters', () => {
         'references',
         'remediation',
         'resourceType',
+        'risk',
         'severities',
         'severity',
         'title',

@@ -17,12 +17,13 @@ export async function run(argv: string[], overrides: Partial<CliDeps> = {}): Pro
     stderr: (text) => {
       stderr += text;
     },
-    env: {},
     now: () => new Date('2026-02-01T12:00:00.000Z'),
     collect: async () => {
       throw new Error('live collection must not be called in this test');
     },
     ...overrides,
+    // No real ~/.aws: a profile region of the machine running the tests must not leak in.
+    env: { HOME: '/nonexistent-home', ...overrides.env },
   });
   return { code, stdout, stderr };
 }

@@ -145,7 +145,8 @@ describe('buildClusterAlert: the SNS Publish input', () => {
     expect(email).toContain('[1] OPENED  HIGH  endpoint-public-open');
     expect(email).toContain('Resource:    cluster arn:aws:eks:us-east-1:123456789012:cluster/demo');
     expect(email).toContain('Evidence:    endpointPublicAccess=true; publicAccessCidrs=["0.0.0.0/0"]');
-    expect(email).toMatch(/Remediation: Restrict the public endpoint/);
+    // The remediation is rendered with the finding's values, ready to run.
+    expect(email).toMatch(/Remediation: Limit the public endpoint .*update-cluster-config --region us-east-1 --name demo /);
     expect(email).toContain('RESOLVED  MEDIUM  subnet-ip-exhaustion');
     expect(email).toMatch(/Resolved: +2026-03-09T08:00:00.000Z \(fixed\)/);
   });
