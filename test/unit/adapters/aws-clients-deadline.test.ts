@@ -1,0 +1,119 @@
+/**
+ * Client timeouts and the scan deadline of `createAwsClients`: no network, the HTTP
+ * handler is a fake that never answers unless aborted.
+ */
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import { ListClustersCommand } from '@aws-sdk/client-eks';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import { describe, expect, it } from 'vitest';
+import {
+  type AwsCallRecord,
+  AwsCallTimeoutError,
+  createAwsClients,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  EMULATOR_CREDENTIALS,
+} from '../../../functions/adapters/aws-clients.ts';
+import { describeAwsError } from '../../../functions/adapters/errors.ts';
+
+/** A handler that never answers; it records whether the deadline aborted the request on the wire. */
+function silentHandler() {
+  const seen = { requests: 0, aborted: 0 };
+  const handler = {
+    handle: (_request: unknown, options: { abortSignal?: AbortSignal } = {}) => {
+      seen.requests += 1;
+      return new Promise<never>((_resolve, reject) => {
+        options.abortSignal?.addEventListener('abort', () => {
+          seen.aborted += 1;
+          reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+        });
+      });
+    },
+    updateHttpClientConfig: () => {},
+    httpHandlerConfigs: () => ({}),
+  } as unknown as NodeHttpHandler;
+  return { handler, seen };
+}
+
+describe('createAwsClients timeouts', () => {
+  it('gives every client connection and request timeouts by default', async () => {
+    // Arrange
+    const clients = createAwsClients({ credentials: EMULATOR_CREDENTIALS });
+
+    // Act
+    const configs = [clients.ec2('eu-west-1'), clients.eks('eu-west-1'), clients.sts('eu-west-1')].map((c) =>
+      (c.config.requestHandler as NodeHttpHandler).httpHandlerConfigs(),
+    );
+
+    // Assert: the SDK's own default is no timeout at all.
+    for (const config of configs) {
+      expect(config.connectionTimeout).toBe(DEFAULT_CONNECTION_TIMEOUT_MS);
+      expect(config.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
+    }
+  });
+
+  it('takes explicit timeouts and refuses a zero one naming the option', () => {
+    const clients = createAwsClients({ connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000 });
+    const config = (clients.ec2('eu-west-1').config.requestHandler as NodeHttpHandler).httpHandlerConfigs();
+    expect(config).toMatchObject({ connectionTimeout: 1_000, requestTimeout: 2_000 });
+    expect(() => createAwsClients({ requestTimeoutMs: 0 })).toThrow(/^invalid AWS client option requestTimeoutMs: /);
+  });
+
+  it('fails a call in flight when the deadline fires, aborting its request, and names the call', async () => {
+    // Arrange
+    const { handler, seen } = silentHandler();
+    const controller = new AbortController();
+    const deadline = { signal: controller.signal, description: 'scan deadline (--timeout 5s)' };
+    const clients = createAwsClients({ credentials: EMULATOR_CREDENTIALS, requestHandler: handler, deadline });
+    const call = clients.sts('us-east-1').send(new GetCallerIdentityCommand({}));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Act
+    controller.abort();
+    const error = await call.catch((e: unknown) => e);
+
+    // Assert
+    expect(error).toBeInstanceOf(AwsCallTimeoutError);
+    expect(describeAwsError(error)).toBe(
+      'Timeout: GetCallerIdentity got no answer within the scan deadline (--timeout 5s)',
+    );
+    expect(seen).toEqual({ requests: 1, aborted: 1 });
+  });
+
+  it('fails calls started after the deadline at once, without sending them', async () => {
+    const { handler, seen } = silentHandler();
+    const deadline = { signal: AbortSignal.abort(), description: 'scan deadline (--timeout 1s)' };
+    const clients = createAwsClients({ credentials: EMULATOR_CREDENTIALS, requestHandler: handler, deadline });
+
+    const error = await clients
+      .ec2('eu-west-1')
+      .send(new DescribeSubnetsCommand({}))
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AwsCallTimeoutError);
+    expect((error as AwsCallTimeoutError).operation).toBe('DescribeSubnets');
+    expect(seen.requests).toBe(0);
+  });
+
+  it('reports each settled call with its service, region and operation', async () => {
+    const calls: AwsCallRecord[] = [];
+    const { handler } = silentHandler();
+    const deadline = { signal: AbortSignal.abort(), description: 'scan deadline (--timeout 1s)' };
+    const clients = createAwsClients({
+      credentials: EMULATOR_CREDENTIALS,
+      requestHandler: handler,
+      deadline,
+      onCallSettled: (call) => calls.push(call),
+    });
+
+    await clients
+      .eks('ap-south-1')
+      .send(new ListClustersCommand({}))
+      .catch(() => {});
+
+    expect(calls).toEqual([
+      { service: 'eks', region: 'ap-south-1', operation: 'ListClusters', durationMs: expect.any(Number), ok: false },
+    ]);
+  });
+});
