@@ -21,7 +21,7 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  * scan forever. A timed-out attempt is retried like any transient error.
  */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
-/** Longest silence on an open socket; describe calls of large accounts answer in seconds. */
+/** Longest time for one attempt of a call; describe pages of large accounts take seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -45,7 +45,7 @@ export interface AwsClientOptions {
   requestHandler?: EC2ClientConfig['requestHandler'];
   /** Time to open a connection, in ms; default {@link DEFAULT_CONNECTION_TIMEOUT_MS}. */
   connectionTimeoutMs?: number;
-  /** Longest wait for the next byte of an answer, in ms; default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  /** Longest time for one attempt, in ms; default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
   requestTimeoutMs?: number;
   /**
    * A deadline for every call of these clients (the CLI's `--timeout`): when the
@@ -142,6 +142,8 @@ function requestHandlerFor(options: AwsClientOptions): RequestHandlerOption {
   const timeouts = {
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // Without it the handler only logs a warning when requestTimeout passes, and waits on.
+    throwOnRequestTimeout: true,
   };
   const injected = options.requestHandler;
   const handler =

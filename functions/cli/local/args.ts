@@ -1,5 +1,5 @@
 /**
- * Command line of the local stack: `npm start -- [--port N] [--endpoint-url URL]
+ * Command line of the local stack: `npm start -- [--port N] [--host H] [--endpoint-url URL]
  * [--region R]... [--live] [--data-dir DIR] [--config FILE]`, validated with zod.
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +19,8 @@ export type ScanMode = 'demo' | 'emulator' | 'live';
 
 export interface LocalStackOptions {
   port: number;
+  /** Interface to bind; absent = 127.0.0.1 (only this machine). */
+  host?: string;
   mode: ScanMode;
   endpointUrl?: string;
   regions: string[];
@@ -34,12 +36,24 @@ const portSchema = z.coerce
   .min(0, 'must be 0-65535')
   .max(65535, 'must be 0-65535');
 
-export const USAGE = `usage: npm start -- [--port N] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR] [--config FILE]
+/** An IP address or a host name to bind: no scheme, no port, no path. */
+const hostSchema = z.union(
+  [
+    z.ipv4(),
+    z.ipv6(),
+    z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/),
+  ],
+  { error: 'must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0' },
+);
+
+export const USAGE = `usage: npm start -- [--port N] [--host H] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR] [--config FILE]
   (default) scan the bundled demo account (no AWS needed)
   --endpoint-url URL  scan an AWS emulator such as moto_server
   --live              scan real AWS with the default credential chain (needs --region or AWS_REGION)
   --region R          region(s) to scan with --endpoint-url/--live (repeatable)
-  --port N            HTTP port on 127.0.0.1 (default PORT or ${DEFAULT_PORT})
+  --port N            HTTP port (default PORT or ${DEFAULT_PORT})
+  --host H            interface to listen on (default 127.0.0.1: this machine only;
+                      0.0.0.0 exposes the unauthenticated API to the network)
   --data-dir DIR      keep the embedded DynamoDB in DIR (default: in memory)
   --config FILE       rule settings and suppressions (the CLI's config file, YAML or JSON)`;
 
@@ -71,6 +85,7 @@ export function parseLocalStackArgs(
       : env.PORT
         ? check(portSchema, env.PORT, 'PORT')
         : DEFAULT_PORT;
+  const host = values.host !== undefined ? check(hostSchema, values.host, '--host') : undefined;
   if (values.live && values['endpoint-url']) {
     throw new LocalStackUsageError('--live and --endpoint-url cannot be used together; pick one');
   }
@@ -96,6 +111,7 @@ export function parseLocalStackArgs(
   }
   return {
     port,
+    ...(host ? { host } : {}),
     mode,
     ...(endpointUrl ? { endpointUrl } : {}),
     regions: [...new Set(regions)],
@@ -109,6 +125,7 @@ function parse(argv: readonly string[]) {
     args: [...argv],
     options: {
       port: { type: 'string' },
+      host: { type: 'string' },
       'endpoint-url': { type: 'string' },
       region: { type: 'string', multiple: true },
       live: { type: 'boolean' },

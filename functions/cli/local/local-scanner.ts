@@ -76,12 +76,21 @@ export function createLocalScanner(
     }
     const regions = target.region ? [target.region] : [...source.regions];
     const clusterNames = target.clusterName ? [target.clusterName] : undefined;
-    const snapshot = await source.collect(regions, clusterNames);
+    let snapshot = await source.collect(regions, clusterNames);
     account = snapshot.accountId;
-    if (target.clusterName && !snapshot.clusters.some((c) => c.cluster.name === target.clusterName)) {
-      const described = snapshot.errors.some((e) => e.clusterName === target.clusterName);
-      if (!described)
-        throw new ScanTargetError(`no cluster "${target.clusterName}" in ${regions.join(', ')}`, 'cluster');
+    if (target.clusterName) {
+      const name = target.clusterName;
+      const found = regions.filter(
+        (region) =>
+          snapshot.clusters.some((c) => c.region === region && c.cluster.name === name) ||
+          snapshot.errors.some((e) => e.region === region && e.clusterName === name),
+      );
+      if (found.length === 0)
+        throw new ScanTargetError(`no cluster "${name}" in ${regions.join(', ')}`, 'cluster');
+      // A cluster named without a region is scanned where it exists: the processing counts
+      // the target once per region it covers, so the other regions would each add a phantom
+      // "done" cluster (one cluster reported as 2 of 2, or 3 of 3).
+      snapshot = { ...snapshot, regions: found };
     }
     return processSnapshot(deps, {
       scanId,

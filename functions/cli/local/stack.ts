@@ -1,7 +1,7 @@
 /**
- * The local stack: embedded DynamoDB, one sweep through the scan-processing service with the
- * local notifier, and the API + HTML page on 127.0.0.1. Everything the Lambdas do, in one
- * process, without an AWS account.
+ * The local stack: the API + HTML page on 127.0.0.1 (bound first), embedded DynamoDB, and one
+ * sweep through the scan-processing service with the local notifier. Everything the Lambdas
+ * do, in one process, without an AWS account.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +12,6 @@ import { startDynalite } from '../../adapters/dynalite-server.ts';
 import { createDocumentClient, createFindingsStore } from '../../adapters/findings-store.ts';
 import { LocalNotifier } from '../../adapters/local-notifier.ts';
 import { FindingsQueries } from '../../adapters/store/findings-queries.ts';
-import type { ApiDeps } from '../../core/api/routes.ts';
 import { mergeRuleConfig } from '../../core/config.ts';
 import { expiredSuppressionWarning, withConfigSuppressions } from '../../core/config-suppressions.ts';
 import type { RuleConfig } from '../../core/model.ts';
@@ -28,6 +27,7 @@ import { DEMO_ACCOUNT_ID, demoSnapshot } from '../demo-account.ts';
 import type { LocalStackOptions } from './args.ts';
 import { startLocalHttpServer } from './http-server.ts';
 import { createLocalScanner, demoSource, type SnapshotSource } from './local-scanner.ts';
+import { isLoopbackHost } from './write-guard.ts';
 
 export interface LocalStackIo {
   log(line: string): void;
@@ -96,17 +96,43 @@ async function loadConfig(
   }
 }
 
-/** Starts the stack and runs the first sweep; resolves once the API answers. */
+/**
+ * Starts the stack: binds the port FIRST (a taken port fails before any scan or alert),
+ * then the embedded DynamoDB and the first sweep; resolves once the API answers.
+ */
 export async function startLocalStack(options: LocalStackOptions, io: LocalStackIo): Promise<LocalStack> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
+    const config = await loadConfig(options.configPath, io.now());
+    const html = await readFile(new URL('../web/index.html', import.meta.url), 'utf8');
+    const identity = `local:${safeUser()}`;
+    let accountId: () => string | undefined = () => undefined;
+    const logger = {
+      error: (message: string, details: Record<string, unknown>) =>
+        io.log(`api error: ${message} ${JSON.stringify(details)}`),
+    };
+    const http = await startLocalHttpServer({
+      port: options.port,
+      ...(options.host ? { host: options.host } : {}),
+      html,
+      caller: () => ({ id: identity, accountId: accountId() ?? DEMO_ACCOUNT_ID }),
+      logger,
+    }).catch((error: unknown) => {
+      throw new LocalStackStartError((error as Error).message, { cause: error });
+    });
+    closers.push(() => http.close());
+    if (!isLoopbackHost(http.host)) {
+      io.log(
+        `warning: listening on ${http.host}:${http.port}, not only this machine: the API has no authentication, so anyone who can reach it can read the findings (writes still need this page's origin)`,
+      );
+    }
+
     io.log(
       `eks-netguard local stack: embedded DynamoDB (dynalite, ${options.dataDir ? `data in ${options.dataDir}` : 'in memory'})`,
     );
-    const config = await loadConfig(options.configPath, io.now());
     const dynamo = await startDynalite(options.dataDir ? { path: options.dataDir } : {});
     closers.push(() => dynamo.close());
     const client = createDocumentClient(dynamo.client);
@@ -125,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
       source,
       config.ruleConfig,
     );
+    accountId = () => scanner.accountId();
 
     io.log(`scanning ${describeSource(options)}…`);
     const first = await scanner.run(randomUUID(), 'local');
@@ -136,9 +163,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
       io.log(`  error: ${[e.region, e.clusterName, e.operation].filter(Boolean).join(' ')}: ${e.message}`);
     io.log(`alerts: console and ${notifier.file}`);
 
-    const html = await readFile(new URL('../web/index.html', import.meta.url), 'utf8');
-    const identity = `local:${safeUser()}`;
-    const deps: ApiDeps = {
+    http.serve({
       store: new FindingsQueries(store, client),
       scans: withClusterCount(scanner, store, io.now),
       rules: RULES,
@@ -147,27 +172,13 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
       // A fresh key per run: cursors only need to survive while this process does.
       cursorSecret: randomUUID(),
       maxSuppressionDays: DEFAULT_MAX_SUPPRESSION_DAYS,
-      logger: { error: (message, details) => io.log(`api error: ${message} ${JSON.stringify(details)}`) },
-    };
-    const http = await startLocalHttpServer({
-      port: options.port,
-      deps,
-      html,
-      caller: () => ({ id: identity, accountId: scanner.accountId() ?? DEMO_ACCOUNT_ID }),
-    }).catch((error: unknown) => {
-      throw new LocalStackStartError(
-        `cannot listen on 127.0.0.1:${options.port}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      logger,
     });
-    closers.push(() => http.close());
     io.log(`page:     ${http.url}/`);
     io.log(
       `API:      ${http.url}/findings  ${http.url}/clusters  ${http.url}/rules  ${http.url}/openapi.json`,
     );
-    io.log(`rescan:   curl -X POST ${http.url}/scans -d '{}'`);
+    io.log(`rescan:   curl -X POST ${http.url}/scans -H 'content-type: application/json' -d '{}'`);
     io.log('Ctrl-C stops the stack.');
     return { url: http.url, close };
   } catch (error) {
