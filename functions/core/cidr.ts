@@ -150,16 +150,27 @@ export function worldSet(texts: readonly string[]): string[] {
   const result: string[] = [];
   for (const version of [4, 6] as const) {
     const ofVersion = parsed.filter((p) => p.cidr.version === version);
-    if (ofVersion.length > 0 && unionIsWholeSpace(ofVersion.map((p) => p.cidr), version)) {
+    if (
+      ofVersion.length > 0 &&
+      unionIsWholeSpace(
+        ofVersion.map((p) => p.cidr),
+        version,
+      )
+    ) {
       result.push(...ofVersion.map((p) => p.text));
     }
   }
   return [...new Set(result)];
 }
 
-const PRIVATE_IPV4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'].map(
-  (text) => parseCidr(text) as Cidr,
-);
+const PRIVATE_IPV4 = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+].map((text) => parseCidr(text) as Cidr);
 const PRIVATE_IPV6 = ['fc00::/7', 'fe80::/10', '::1/128'].map((text) => parseCidr(text) as Cidr);
 
 /** RULES.md "public CIDR": not inside a private, shared, loopback or link-local block. */

@@ -195,7 +195,9 @@ export function buildClusterContext(
   const clusterSubnetIds = unique(config.subnetIds ?? []);
   const managedNodegroupSubnetIds = unique(inventory.nodegroups.flatMap((ng) => ng.subnets ?? []));
   const karpenterSubnetIds = vpc
-    ? vpc.inventory.subnets.filter((s) => s.Tags[KARPENTER_DISCOVERY_TAG] === clusterName).map((s) => s.SubnetId)
+    ? vpc.inventory.subnets
+        .filter((s) => s.Tags[KARPENTER_DISCOVERY_TAG] === clusterName)
+        .map((s) => s.SubnetId)
     : [];
   const nodeSubnetIds = unique([
     ...managedNodegroupSubnetIds,
@@ -246,7 +248,8 @@ export function buildClusterContext(
   let vpcCni: VpcCniSettings | undefined;
   let vpcCniUnknownReason: string | undefined;
   if (isAutoMode) {
-    vpcCniUnknownReason = 'EKS Auto Mode cluster: its CNI is built into the nodes, so vpc-cni settings cannot be seen';
+    vpcCniUnknownReason =
+      'EKS Auto Mode cluster: its CNI is built into the nodes, so vpc-cni settings cannot be seen';
   } else if (inventory.vpcCni.state === 'absent') {
     vpcCniUnknownReason =
       'no vpc-cni EKS add-on (a self-managed or another CNI): its settings cannot be seen';

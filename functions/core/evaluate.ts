@@ -79,8 +79,13 @@ function evaluateCluster(
     const missing = rule.requires.filter((part) => ctx.incomplete.has(part));
     if (missing.length > 0) {
       // Settings the scanner cannot see by design (no add-on, Auto Mode) are not a failed read.
-      const structural = missing.length === 1 && missing[0] === 'vpcCni' && ctx.inventory.vpcCni.state !== 'unknown';
-      coverage.skipped.push({ ruleId: rule.id, reason: structural ? 'not-judged' : 'incomplete-inventory', missing });
+      const structural =
+        missing.length === 1 && missing[0] === 'vpcCni' && ctx.inventory.vpcCni.state !== 'unknown';
+      coverage.skipped.push({
+        ruleId: rule.id,
+        reason: structural ? 'not-judged' : 'incomplete-inventory',
+        missing,
+      });
       coverage.notJudged.push({ ruleId: rule.id, reason: incompleteReason(ctx, missing) });
       continue;
     }
@@ -98,7 +103,10 @@ function evaluateCluster(
       const message = error instanceof Error ? error.message : String(error);
       errors.push({ region: ctx.region, clusterName: ctx.clusterName, ruleId: rule.id, message });
       coverage.skipped.push({ ruleId: rule.id, reason: 'rule-error', message });
-      coverage.notJudged.push({ ruleId: rule.id, reason: `the rule failed on this cluster's data: ${message}` });
+      coverage.notJudged.push({
+        ruleId: rule.id,
+        reason: `the rule failed on this cluster's data: ${message}`,
+      });
     }
   }
   return coverage;
@@ -121,8 +129,11 @@ const PART_NAMES: Record<InventoryPart, string> = {
 };
 
 function incompleteReason(ctx: ClusterContext, missing: readonly InventoryPart[]): string {
-  if (missing.length === 1 && missing[0] === 'vpcCni') return ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown';
-  const parts = missing.map((part) => (part === 'vpcCni' ? (ctx.vpcCniUnknownReason ?? PART_NAMES[part]) : PART_NAMES[part]));
+  if (missing.length === 1 && missing[0] === 'vpcCni')
+    return ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown';
+  const parts = missing.map((part) =>
+    part === 'vpcCni' ? (ctx.vpcCniUnknownReason ?? PART_NAMES[part]) : PART_NAMES[part],
+  );
   return `inventory incomplete (a describe call failed, or the snapshot file leaves it out): ${parts.join('; ')}`;
 }
 

@@ -181,7 +181,9 @@ async function attemptCommit(
   });
   const alert = built ?? (transitions.length === 0 ? attempts.draftAlert : undefined);
   const complete =
-    !input.clusterDeleted && coverage !== undefined && coverage.skipped.every((s) => s.reason === 'disabled' || s.reason === 'not-judged');
+    !input.clusterDeleted &&
+    coverage !== undefined &&
+    coverage.skipped.every((s) => s.reason === 'disabled' || s.reason === 'not-judged');
   const pending = new Set(state.cluster?.pendingAlertScanIds ?? []);
   if (alert) pending.add(input.scanId);
   const cluster = nextClusterRecord(state.cluster, input, reconciled.after, now, complete, [...pending]);

@@ -36,8 +36,20 @@ const REGION_PREFIXES = [
   'eu-isoe',
   'eusc-de',
 ];
-const DIRECTIONS = ['north', 'south', 'east', 'west', 'central', 'northeast', 'northwest', 'southeast', 'southwest'];
-export const REGION_PATTERN = new RegExp(`^(${REGION_PREFIXES.join('|')})-(${DIRECTIONS.join('|')})-\\d{1,2}$`);
+const DIRECTIONS = [
+  'north',
+  'south',
+  'east',
+  'west',
+  'central',
+  'northeast',
+  'northwest',
+  'southeast',
+  'southwest',
+];
+export const REGION_PATTERN = new RegExp(
+  `^(${REGION_PREFIXES.join('|')})-(${DIRECTIONS.join('|')})-\\d{1,2}$`,
+);
 
 /** Every string {@link REGION_PATTERN} accepts (about 14,000): a region glob must match one. */
 let regionNames: string[] | undefined;
@@ -56,7 +68,8 @@ const EC2_ID = /^(subnet|sg|vpc|i|acl)-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** An ARN in any partition: `arn:partition:service:region:account:resource`. */
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:\S+$/;
 /** The start of an ARN, cut anywhere (what comes before a glob's first `*`). */
-const ARN_START = /^(a|ar|arn|arn:|arn:a|arn:aw|arn:aws([a-z-]*(:[a-z0-9-]*(:[a-z0-9-]*(:\d{0,12}(:\S*)?)?)?)?)?)$/;
+const ARN_START =
+  /^(a|ar|arn|arn:|arn:a|arn:aw|arn:aws([a-z-]*(:[a-z0-9-]*(:[a-z0-9-]*(:\d{0,12}(:\S*)?)?)?)?)?)$/;
 /**
  * Node group and Fargate profile names: what EKS accepts for both (a letter or digit, then
  * letters, digits, `-`, `_`; node groups up to 63 characters, Fargate profiles up to 100).
@@ -68,7 +81,12 @@ const isGlob = (value: string) => value.includes('*');
 export const matchesAnything = (value: string | undefined) => value !== undefined && /^\*+$/.test(value);
 const literals = (glob: string) => glob.split('*');
 const globRegExp = (glob: string) =>
-  new RegExp(`^${literals(glob).map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  new RegExp(
+    `^${literals(glob)
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 
 /** Whether a value, exact or glob, can equal a value findings carry in the field. */
 const CAN_MATCH: Record<ScopeField, (value: string) => boolean> = {
@@ -132,7 +150,9 @@ type ScopedInput = Partial<Record<ScopeField, string>> & { ruleId: string; scope
  * @returns the message for the `scope` key, or undefined when the scope is coherent.
  */
 export function scopeProblem(input: ScopedInput): string | undefined {
-  const narrowing = SCOPE_FIELDS.filter((field) => input[field] !== undefined && !matchesAnything(input[field]));
+  const narrowing = SCOPE_FIELDS.filter(
+    (field) => input[field] !== undefined && !matchesAnything(input[field]),
+  );
   if (input.scope === 'all' && narrowing.length > 0) {
     return `"all" cannot be combined with ${narrowing.join(', ')}; drop "scope" to waive only that scope, or drop ${narrowing.length > 1 ? 'those fields' : 'the field'} to waive everything`;
   }

@@ -162,7 +162,10 @@ beforeAll(async () => {
       openCounts: { LOW: 2, MEDIUM: 1, HIGH: 2, CRITICAL: 1 },
       suppressedCount: 1,
       notJudged: [
-        { ruleId: 'cni-network-policy-disabled', reason: 'no vpc-cni EKS add-on (a self-managed or another CNI)' },
+        {
+          ruleId: 'cni-network-policy-disabled',
+          reason: 'no vpc-cni EKS add-on (a self-managed or another CNI)',
+        },
       ],
       lastCompleteScanAt: '2026-02-02T00:00:00.000Z',
       lastCompleteScanId: 'scan-1',
@@ -362,7 +365,10 @@ describe('GET /clusters', () => {
       openTotal: 6,
       lastCompleteScanAt: '2026-02-02T00:00:00.000Z',
       notJudged: [
-        { ruleId: 'cni-network-policy-disabled', reason: 'no vpc-cni EKS add-on (a self-managed or another CNI)' },
+        {
+          ruleId: 'cni-network-policy-disabled',
+          reason: 'no vpc-cni EKS add-on (a self-managed or another CNI)',
+        },
       ],
     });
     // A cluster item written before catalog v2 has no list: it reads as none.

@@ -41,7 +41,11 @@ const hostSchema = z.union(
   [
     z.ipv4(),
     z.ipv6(),
-    z.string().regex(/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/),
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+      ),
   ],
   { error: 'must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0' },
 );

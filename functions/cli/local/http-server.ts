@@ -85,7 +85,12 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
   response.end(body);
 }
 
-function sendJson(response: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+): void {
   send(
     response,
     status,
@@ -129,21 +134,35 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
     try {
       // Before the body is read: a refused write never reaches the router.
       checkWrite(
-        { method: request.method ?? 'GET', origin: request.headers.origin, contentType: request.headers['content-type'] },
+        {
+          method: request.method ?? 'GET',
+          origin: request.headers.origin,
+          contentType: request.headers['content-type'],
+        },
         origins,
       );
       if (!deps) throw STARTING;
     } catch (error) {
       if (error === STARTING) {
         // Expected while the first sweep runs: nothing to log.
-        sendJson(response, 503, { 'retry-after': '2', 'x-request-id': requestId }, {
-          error: { code: STARTING.code, message: STARTING.message },
-        });
+        sendJson(
+          response,
+          503,
+          { 'retry-after': '2', 'x-request-id': requestId },
+          {
+            error: { code: STARTING.code, message: STARTING.message },
+          },
+        );
         return;
       }
       const answer = toErrorAnswer(error, requestId, options.logger);
       // The refused request's body is never read: close the connection rather than drain it.
-      sendJson(response, answer.status, { ...answer.headers, connection: 'close', 'x-request-id': requestId }, answer.body);
+      sendJson(
+        response,
+        answer.status,
+        { ...answer.headers, connection: 'close', 'x-request-id': requestId },
+        answer.body,
+      );
       return;
     }
     const ready = deps;
@@ -154,7 +173,12 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
         // handleApiRequest never throws; this is a broken connection while reading the body.
         options.logger.error('local request failed', { error: String(error) });
         if (!response.headersSent) {
-          sendJson(response, 400, {}, { error: { code: 'BAD_REQUEST', message: 'could not read the request' } });
+          sendJson(
+            response,
+            400,
+            {},
+            { error: { code: 'BAD_REQUEST', message: 'could not read the request' } },
+          );
         }
       });
   });
@@ -187,5 +211,7 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
 
 /** Addresses of this machine's interfaces (the origins its page may have when bound to all). */
 function interfaceAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).map((entry) => entry.address));
+  return Object.values(networkInterfaces()).flatMap((entries) =>
+    (entries ?? []).map((entry) => entry.address),
+  );
 }

@@ -35,7 +35,11 @@ export function urlHost(host: string): string {
  * The origins of the stack's own page: the loopback names, the host it is bound to, and,
  * bound to every interface, each address of this machine (`interfaceAddresses`).
  */
-export function ownOrigins(host: string, port: number, interfaceAddresses: readonly string[] = []): Set<string> {
+export function ownOrigins(
+  host: string,
+  port: number,
+  interfaceAddresses: readonly string[] = [],
+): Set<string> {
   const hosts = [...LOOPBACK_NAMES];
   if (isWildcardHost(host)) hosts.push(...interfaceAddresses);
   else hosts.push(host);

@@ -5,8 +5,8 @@
 import type * as z from 'zod/mini';
 import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
 import type { RuleDefinition } from '../model.ts';
-import { templateAsPlaceholders } from '../remediation.ts';
 import { type ClusterRecord, emptyCounts, type ScanSummary } from '../ports.ts';
+import { templateAsPlaceholders } from '../remediation.ts';
 import { createSuppression } from '../suppression.ts';
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.ts';
 import { NotFoundError, ServiceUnavailableError } from './errors.ts';

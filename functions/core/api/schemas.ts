@@ -137,7 +137,11 @@ export const clusterSummarySchema = z
     suppressedCount: int(),
     notJudged: z
       .array(z.object({ ruleId: z.string(), reason: z.string() }))
-      .check(z.describe('rules the newest scan could not judge for the cluster, with why (neither a finding nor a pass)')),
+      .check(
+        z.describe(
+          'rules the newest scan could not judge for the cluster, with why (neither a finding nor a pass)',
+        ),
+      ),
     lastScanAt: z.optional(isoTime),
     lastScanId: optionalString(),
     lastCompleteScanAt: z

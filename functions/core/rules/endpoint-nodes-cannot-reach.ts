@@ -135,7 +135,9 @@ export const endpointNodesCannotReach: RuleDefinition = {
           publicAccessCidrs: cidrs,
           subnets,
         },
-        remediationValues: { suggestedCidrs: [...cidrs, ...natIps.filter((c) => !cidrs.includes(c))].join(',') },
+        remediationValues: {
+          suggestedCidrs: [...cidrs, ...natIps.filter((c) => !cidrs.includes(c))].join(','),
+        },
       },
     ];
   },

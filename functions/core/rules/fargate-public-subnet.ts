@@ -31,7 +31,8 @@ export const fargatePublicSubnet: RuleDefinition = {
           },
           remediationValues: {
             privateSubnetIds:
-              (profile.subnets ?? []).filter((id) => !publicSubnetIds.includes(id)).join(' ') || '<private-subnet-ids>',
+              (profile.subnets ?? []).filter((id) => !publicSubnetIds.includes(id)).join(' ') ||
+              '<private-subnet-ids>',
           },
         },
       ];

@@ -22,26 +22,28 @@ export const sgNodeClusterTag: RuleDefinition = {
   evaluate(ctx) {
     const tagKey = `kubernetes.io/cluster/${ctx.clusterName}`;
     // EKS runs load balancing for Auto Mode nodes itself.
-    return ctx.nodeInstances.filter((node) => !isAutoModeInstance(node)).flatMap((node) => {
-      const securityGroups = [...new Set(node.SecurityGroupIds)];
-      if (securityGroups.length <= 1) return [];
-      const missing = securityGroups.filter((id) => !ctx.vpc?.securityGroupsById.has(id));
-      // A group missing from the inventory counts as untagged: its tags cannot be seen.
-      const tagged = securityGroups.filter((id) => {
-        const tags = ctx.vpc?.securityGroupsById.get(id)?.Tags;
-        return tags !== undefined && Object.hasOwn(tags, tagKey);
-      });
-      if (tagged.length === 1) return [];
-      return [
-        {
-          resourceId: node.InstanceId,
-          evidence: { securityGroups, tagged, missing, tagKey },
-          remediationValues: {
-            securityGroupList: securityGroups.join(', '),
-            groupToTag: tagged[0] ?? securityGroups[0] ?? '<sg>',
+    return ctx.nodeInstances
+      .filter((node) => !isAutoModeInstance(node))
+      .flatMap((node) => {
+        const securityGroups = [...new Set(node.SecurityGroupIds)];
+        if (securityGroups.length <= 1) return [];
+        const missing = securityGroups.filter((id) => !ctx.vpc?.securityGroupsById.has(id));
+        // A group missing from the inventory counts as untagged: its tags cannot be seen.
+        const tagged = securityGroups.filter((id) => {
+          const tags = ctx.vpc?.securityGroupsById.get(id)?.Tags;
+          return tags !== undefined && Object.hasOwn(tags, tagKey);
+        });
+        if (tagged.length === 1) return [];
+        return [
+          {
+            resourceId: node.InstanceId,
+            evidence: { securityGroups, tagged, missing, tagKey },
+            remediationValues: {
+              securityGroupList: securityGroups.join(', '),
+              groupToTag: tagged[0] ?? securityGroups[0] ?? '<sg>',
+            },
           },
-        },
-      ];
-    });
+        ];
+      });
   },
 };

@@ -1,12 +1,7 @@
 import type { RuleDefinition, Severity } from '../model.ts';
 import { DOCS } from './references.ts';
-import {
-  ipPermissionsJson,
-  lookupGroups,
-  type PortRange,
-  type WorldExposure,
-  worldExposures,
-} from './security-group-helpers.ts';
+import { lookupGroups, type PortRange } from './security-group-helpers.ts';
+import { ipPermissionsJson, type WorldExposure, worldExposures } from './security-group-world.ts';
 
 /** Remote administration, etcd, API server and kubelet ports: open to the world, they invite takeover. */
 export const SENSITIVE_PORTS: readonly PortRange[] = [

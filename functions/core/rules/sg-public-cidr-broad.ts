@@ -1,15 +1,8 @@
 import { isPublicCidr, isWorldCidr, parseCidr } from '../cidr.ts';
 import type { RuleDefinition } from '../model.ts';
 import { DOCS } from './references.ts';
-import {
-  type IngressSource,
-  ipPermissionsJson,
-  ipv4Sources,
-  ipv6Sources,
-  lookupGroups,
-  protocolName,
-  worldExposures,
-} from './security-group-helpers.ts';
+import { ipv4Sources, ipv6Sources, lookupGroups, protocolName } from './security-group-helpers.ts';
+import { type IngressSource, ipPermissionsJson, worldExposures } from './security-group-world.ts';
 
 /**
  * A cluster or node security group admits a public block so large (a /8 of someone

@@ -1,6 +1,12 @@
 import type { RuleDefinition } from '../model.ts';
 import { DOCS } from './references.ts';
-import { clusterTagKey, knownSubnets, otherClusterTags, RELATED_SUBNET_PARTS, subnetEvidence } from './subnet-helpers.ts';
+import {
+  clusterTagKey,
+  knownSubnets,
+  otherClusterTags,
+  RELATED_SUBNET_PARTS,
+  subnetEvidence,
+} from './subnet-helpers.ts';
 
 /**
  * `owned` means the subnet belongs to one cluster exclusively; a subnet this cluster

@@ -66,9 +66,14 @@ export function roleTagMismatches(
 }
 
 /** Other clusters' `kubernetes.io/cluster/<other>` tags on a subnet, with their values. */
-export function otherClusterTags(subnet: Ec2Subnet, clusterName: string): { clusterName: string; tagKey: string; value: string }[] {
+export function otherClusterTags(
+  subnet: Ec2Subnet,
+  clusterName: string,
+): { clusterName: string; tagKey: string; value: string }[] {
   return Object.entries(subnet.Tags)
-    .filter(([key]) => key.startsWith(CLUSTER_TAG_PREFIX) && key.slice(CLUSTER_TAG_PREFIX.length) !== clusterName)
+    .filter(
+      ([key]) => key.startsWith(CLUSTER_TAG_PREFIX) && key.slice(CLUSTER_TAG_PREFIX.length) !== clusterName,
+    )
     .map(([key, value]) => ({ clusterName: key.slice(CLUSTER_TAG_PREFIX.length), tagKey: key, value }));
 }
 

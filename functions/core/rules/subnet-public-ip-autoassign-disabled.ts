@@ -13,7 +13,7 @@ export const subnetPublicIpAutoassignDisabled: RuleDefinition = {
   severity: 'HIGH',
   title: 'Public managed node group subnet does not auto-assign public IPv4 addresses',
   description:
-    'A subnet of a managed node group is of class public and has MapPublicIpOnLaunch false: the group\'s nodes get no public IP, have no route out, and cannot join the cluster.',
+    "A subnet of a managed node group is of class public and has MapPublicIpOnLaunch false: the group's nodes get no public IP, have no route out, and cannot join the cluster.",
   risk: 'Nodes of the managed node group never join the cluster.',
   remediation:
     'Turn on auto-assignment: aws ec2 modify-subnet-attribute --region {{region}} --subnet-id {{resourceId}} --map-public-ip-on-launch (CloudFormation: AWS::EC2::Subnet MapPublicIpOnLaunch: true; Terraform: aws_subnet map_public_ip_on_launch = true), or move the node group to private subnets behind a NAT gateway.',

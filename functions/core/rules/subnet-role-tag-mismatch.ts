@@ -3,8 +3,10 @@ import { DOCS } from './references.ts';
 import { ELB_ROLE_TAG, INTERNAL_ELB_ROLE_TAG, roleTagMismatches, subnetEvidence } from './subnet-helpers.ts';
 
 const DELETE = 'aws ec2 delete-tags --region {{region}} --resources {{resourceId}} --tags Key={{wrongTag}}';
-const ADD = 'aws ec2 create-tags --region {{region}} --resources {{resourceId}} --tags Key={{rightTag}},Value=1';
-const IAC = '(CloudFormation: AWS::EC2::Subnet Tags; Terraform: aws_subnet tags, or public_subnet_tags / private_subnet_tags in the vpc module)';
+const ADD =
+  'aws ec2 create-tags --region {{region}} --resources {{resourceId}} --tags Key={{rightTag}},Value=1';
+const IAC =
+  '(CloudFormation: AWS::EC2::Subnet Tags; Terraform: aws_subnet tags, or public_subnet_tags / private_subnet_tags in the vpc module)';
 
 /**
  * A role tag on the wrong kind of subnet makes the load balancer controller place an

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { templateAsPlaceholders } from '../../../functions/core/remediation.ts';
 import { csvField, formatCsv } from '../../../functions/cli/formatters/csv.ts';
 import { formatJson } from '../../../functions/cli/formatters/json.ts';
 import { formatRulesJson, formatRulesTable } from '../../../functions/cli/formatters/rules.ts';
@@ -7,6 +6,7 @@ import { formatSarif } from '../../../functions/cli/formatters/sarif.ts';
 import { formatTable } from '../../../functions/cli/formatters/table.ts';
 import type { ScanReport } from '../../../functions/cli/report.ts';
 import type { Finding } from '../../../functions/core/model.ts';
+import { templateAsPlaceholders } from '../../../functions/core/remediation.ts';
 import { RULES } from '../../../functions/core/rules/index.ts';
 
 const ARN_A = 'arn:aws:eks:us-east-1:123456789012:cluster/alpha';

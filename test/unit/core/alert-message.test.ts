@@ -146,7 +146,9 @@ describe('buildClusterAlert: the SNS Publish input', () => {
     expect(email).toContain('Resource:    cluster arn:aws:eks:us-east-1:123456789012:cluster/demo');
     expect(email).toContain('Evidence:    endpointPublicAccess=true; publicAccessCidrs=["0.0.0.0/0"]');
     // The remediation is rendered with the finding's values, ready to run.
-    expect(email).toMatch(/Remediation: Limit the public endpoint .*update-cluster-config --region us-east-1 --name demo /);
+    expect(email).toMatch(
+      /Remediation: Limit the public endpoint .*update-cluster-config --region us-east-1 --name demo /,
+    );
     expect(email).toContain('RESOLVED  MEDIUM  subnet-ip-exhaustion');
     expect(email).toMatch(/Resolved: +2026-03-09T08:00:00.000Z \(fixed\)/);
   });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { buildClusterContext, compareKubernetesVersions } from '../../../functions/core/cluster-context.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
 import { buildVpcIndex } from '../../../functions/core/vpc-index.ts';
-import { ACCOUNT, buildSnapshot, CLUSTER, instance, managedNodegroup, subnet } from '../../fixtures/snapshot-builder.ts';
+import {
+  ACCOUNT,
+  buildSnapshot,
+  CLUSTER,
+  instance,
+  managedNodegroup,
+  subnet,
+} from '../../fixtures/snapshot-builder.ts';
 
 function contextOf(snapshot: Snapshot) {
   const vpc = snapshot.vpcs[0];
@@ -51,7 +58,9 @@ describe('cluster context: the RULES.md v2 terms', () => {
   it('keeps managed node group subnets apart from other node subnets', () => {
     const snapshot = buildSnapshot(({ cluster, vpc }) => {
       cluster.nodegroups = [managedNodegroup('ng', { subnets: ['subnet-a'] })];
-      vpc.instances = [instance('i-1', { SubnetId: 'subnet-pub', Tags: { 'eks:eks-cluster-name': CLUSTER } })];
+      vpc.instances = [
+        instance('i-1', { SubnetId: 'subnet-pub', Tags: { 'eks:eks-cluster-name': CLUSTER } }),
+      ];
     });
     const ctx = contextOf(snapshot);
     expect(ctx.managedNodegroupSubnetIds).toEqual(['subnet-a']);
@@ -76,7 +85,10 @@ describe('cluster context: the RULES.md v2 terms', () => {
   it('is not hybrid with pod networks only, nor Auto Mode when computeConfig is disabled', () => {
     const snapshot = buildSnapshot(({ cluster }) => {
       cluster.cluster.computeConfig = { enabled: false };
-      cluster.cluster.remoteNetworkConfig = { remoteNodeNetworks: [], remotePodNetworks: [{ cidrs: ['10.90.0.0/16'] }] };
+      cluster.cluster.remoteNetworkConfig = {
+        remoteNodeNetworks: [],
+        remotePodNetworks: [{ cidrs: ['10.90.0.0/16'] }],
+      };
     });
     const ctx = contextOf(snapshot);
     expect([ctx.isAutoMode, ctx.isIpv6, ctx.isHybrid]).toEqual([false, false, false]);
@@ -100,7 +112,13 @@ describe('cluster context: the RULES.md v2 terms', () => {
     const snapshot = buildSnapshot(({ vpc }) => {
       vpc.networkAcls = [
         { ...vpc.networkAcls[0]!, Associations: [{ SubnetId: 'subnet-b' }] },
-        { NetworkAclId: 'acl-custom', VpcId: vpc.vpcId, IsDefault: false, Entries: [], Associations: [{ SubnetId: 'subnet-a' }] },
+        {
+          NetworkAclId: 'acl-custom',
+          VpcId: vpc.vpcId,
+          IsDefault: false,
+          Entries: [],
+          Associations: [{ SubnetId: 'subnet-a' }],
+        },
       ];
     });
     const index = buildVpcIndex(snapshot.vpcs[0]!);

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../../functions/core/lifecycle.ts';
 import { notJudged, type RuleDefinition } from '../../../functions/core/model.ts';
 import { reconcile } from '../../../functions/core/reconcile.ts';
-import { remainingPlaceholders, renderTemplate, templateAsPlaceholders } from '../../../functions/core/remediation.ts';
+import {
+  remainingPlaceholders,
+  renderTemplate,
+  templateAsPlaceholders,
+} from '../../../functions/core/remediation.ts';
 import { buildSnapshot, CLUSTER_ARN, evaluateRules } from '../../fixtures/snapshot-builder.ts';
 
 /** A rule whose outcome the test decides. */
-function ruleReturning(evaluate: RuleDefinition['evaluate'], remediation = 'fix {{resourceId}}'): RuleDefinition {
+function ruleReturning(
+  evaluate: RuleDefinition['evaluate'],
+  remediation = 'fix {{resourceId}}',
+): RuleDefinition {
   return {
     id: 'test-rule',
     severity: 'HIGH',
@@ -80,7 +87,11 @@ describe('engine outcome: not judged', () => {
     const result = evaluateRules([rule], buildSnapshot());
     expect(result.findings).toEqual([]);
     expect(result.errors).toEqual([
-      expect.objectContaining({ ruleId: 'test-rule', clusterName: 'demo', message: expect.stringContaining('From') }),
+      expect.objectContaining({
+        ruleId: 'test-rule',
+        clusterName: 'demo',
+        message: expect.stringContaining('From'),
+      }),
     ]);
     expect(result.coverage[0]?.notJudged[0]?.reason).toMatch(/the rule failed/);
   });
@@ -105,7 +116,9 @@ describe('remediation rendering', () => {
   it('fills slots from the cluster, the resource, the evidence and the hit values; leaves <name> for the unknown', () => {
     // Arrange
     const rule = ruleReturning(
-      () => [{ resourceId: 'subnet-a', evidence: { vpcId: 'vpc-1', port: 443 }, remediationValues: { tag: 'x' } }],
+      () => [
+        { resourceId: 'subnet-a', evidence: { vpcId: 'vpc-1', port: 443 }, remediationValues: { tag: 'x' } },
+      ],
       'aws --region {{region}} --cluster {{clusterName}} ({{clusterArn}}) --resource {{resourceId}} --vpc {{vpcId}} --port {{port}} --tag {{tag}} --cidr {{officeCidr}}',
     );
     // Act
@@ -118,12 +131,16 @@ describe('remediation rendering', () => {
   });
 
   it('uses a per-hit template when the fix differs by case', () => {
-    const rule = ruleReturning(() => [{ resourceId: 'subnet-a', evidence: {}, remediation: 'delete on {{resourceId}}' }]);
+    const rule = ruleReturning(() => [
+      { resourceId: 'subnet-a', evidence: {}, remediation: 'delete on {{resourceId}}' },
+    ]);
     expect(evaluateRules([rule], buildSnapshot()).findings[0]?.remediation).toBe('delete on subnet-a');
   });
 
   it('shows the catalog template with placeholders, and ignores non-scalar values', () => {
     expect(templateAsPlaceholders('aws ec2 x --group-id {{groupId}}')).toBe('aws ec2 x --group-id <groupId>');
-    expect(renderTemplate('{{list}} {{empty}} {{n}}', { list: ['a'], empty: '', n: 0 })).toBe('<list> <empty> 0');
+    expect(renderTemplate('{{list}} {{empty}} {{n}}', { list: ['a'], empty: '', n: 0 })).toBe(
+      '<list> <empty> 0',
+    );
   });
 });

@@ -81,13 +81,21 @@ describe('cni-network-policy-disabled', () => {
   });
 
   it.each([
-    ['the add-on state is unknown', { state: 'unknown', error: 'AccessDenied' } as VpcCniAddon, 'incomplete-inventory'],
+    [
+      'the add-on state is unknown',
+      { state: 'unknown', error: 'AccessDenied' } as VpcCniAddon,
+      'incomplete-inventory',
+    ],
     [
       'the configuration cannot be parsed',
       { state: 'installed', configurationValues: '{not json' } as VpcCniAddon,
       'not-judged',
     ],
-    ['there is no vpc-cni EKS add-on (v2: settings unknown)', { state: 'absent' } as VpcCniAddon, 'not-judged'],
+    [
+      'there is no vpc-cni EKS add-on (v2: settings unknown)',
+      { state: 'absent' } as VpcCniAddon,
+      'not-judged',
+    ],
   ])('is not judged, never passed, when %s', (_name, addon, reason) => {
     // Act
     const result = evaluateSnapshot(withAddon(addon), [rule], DEFAULT_RULE_CONFIG);

@@ -82,7 +82,9 @@ describe('RULES.md conformance scenarios', () => {
       // Assert: fargate-public-subnet fires exactly for public; the (empty) subnet's
       // exhaustion finding reports the class every subnet rule sees
       expect(findings.map((f) => f.resourceId)).toEqual(subnetClass === 'public' ? ['fp'] : []);
-      const subnetFinding = all.find((f) => f.resourceId === 'subnet-f' && f.ruleId === 'subnet-ip-exhaustion');
+      const subnetFinding = all.find(
+        (f) => f.resourceId === 'subnet-f' && f.ruleId === 'subnet-ip-exhaustion',
+      );
       expect(subnetFinding?.evidence.subnetClass).toBe(subnetClass);
     },
   );

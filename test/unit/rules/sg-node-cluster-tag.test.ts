@@ -49,7 +49,9 @@ describe('sg-node-cluster-tag', () => {
     ];
     const findings = runRule(rule, snapshot);
     expect(findings.map((f) => f.resourceId)).toEqual(['i-karp']);
-    expect(findings[0]?.remediation).toContain(`aws ec2 create-tags --region us-east-1 --resources ${CLUSTER_SG}`);
+    expect(findings[0]?.remediation).toContain(
+      `aws ec2 create-tags --region us-east-1 --resources ${CLUSTER_SG}`,
+    );
   });
 
   it('does not fire when exactly one of two SGs is tagged', () => {

@@ -45,7 +45,11 @@ describe('subnet-cluster-tag-missing (catalog v2)', () => {
     // Assert
     expect(findings.map((f) => f.resourceId)).toEqual(['subnet-a', 'subnet-b']);
     expect(findings[0]).toMatchObject({ severity: 'LOW', resourceType: 'subnet' });
-    expect(findings[0]?.evidence).toMatchObject({ tagKey: TAG, kubernetesVersion: '1.18', roles: ['cluster'] });
+    expect(findings[0]?.evidence).toMatchObject({
+      tagKey: TAG,
+      kubernetesVersion: '1.18',
+      roles: ['cluster'],
+    });
   });
 
   it('reads 1.9 as older than 1.19', () => {

@@ -204,7 +204,9 @@ describe('subnet-isolated-missing-endpoints', () => {
     // Act
     const [finding] = runRule(subnetIsolatedMissingEndpoints, snapshot);
     // Assert
-    expect(finding?.remediation).toContain('--service-name com.amazonaws.us-east-1.ecr.api --subnet-ids subnet-a');
+    expect(finding?.remediation).toContain(
+      '--service-name com.amazonaws.us-east-1.ecr.api --subnet-ids subnet-a',
+    );
     expect(finding?.remediation).toContain(
       '--vpc-endpoint-type Gateway --service-name com.amazonaws.us-east-1.s3 --route-table-ids rtb-main',
     );

@@ -41,18 +41,24 @@ describe('subnet-public-ip-autoassign-disabled', () => {
   it.each([
     ['a self-managed node', { 'eks:cluster-name': 'demo' }],
     ['a Karpenter node', { 'eks:eks-cluster-name': 'demo', 'karpenter.sh/nodepool': 'default' }],
-    ['an Auto Mode node', { 'eks:eks-cluster-name': 'demo', 'eks:kubernetes-node-pool-name': 'general-purpose' }],
-  ])('does not judge a public subnet holding only %s (v2: managed node group subnets only)', (_name, tags) => {
-    // Arrange
-    const snapshot = scenario(false, ({ cluster, vpc }) => {
-      cluster.nodegroups = [];
-      vpc.instances = [instance('i-1', { SubnetId: 'subnet-pub', Tags: tags })];
-    });
-    // Act
-    const findings = runRule(subnetPublicIpAutoassignDisabled, snapshot);
-    // Assert
-    expect(findings).toEqual([]);
-  });
+    [
+      'an Auto Mode node',
+      { 'eks:eks-cluster-name': 'demo', 'eks:kubernetes-node-pool-name': 'general-purpose' },
+    ],
+  ])(
+    'does not judge a public subnet holding only %s (v2: managed node group subnets only)',
+    (_name, tags) => {
+      // Arrange
+      const snapshot = scenario(false, ({ cluster, vpc }) => {
+        cluster.nodegroups = [];
+        vpc.instances = [instance('i-1', { SubnetId: 'subnet-pub', Tags: tags })];
+      });
+      // Act
+      const findings = runRule(subnetPublicIpAutoassignDisabled, snapshot);
+      // Assert
+      expect(findings).toEqual([]);
+    },
+  );
 
   it('names the managed node groups in the subnet and renders the command', () => {
     const [finding] = runRule(subnetPublicIpAutoassignDisabled, scenario(false));

@@ -88,13 +88,23 @@ describe('subnet-role-tag-mismatch', () => {
   });
 
   it('tells a related private subnet with an elb tag to delete it and add the internal-elb tag', () => {
-    const [finding] = runRule(subnetRoleTagMismatch, tagSubnet('subnet-a', { 'kubernetes.io/role/elb': '1' }));
-    expect(finding?.remediation).toContain('delete-tags --region us-east-1 --resources subnet-a --tags Key=kubernetes.io/role/elb');
-    expect(finding?.remediation).toContain('--resources subnet-a --tags Key=kubernetes.io/role/internal-elb,Value=1');
+    const [finding] = runRule(
+      subnetRoleTagMismatch,
+      tagSubnet('subnet-a', { 'kubernetes.io/role/elb': '1' }),
+    );
+    expect(finding?.remediation).toContain(
+      'delete-tags --region us-east-1 --resources subnet-a --tags Key=kubernetes.io/role/elb',
+    );
+    expect(finding?.remediation).toContain(
+      '--resources subnet-a --tags Key=kubernetes.io/role/internal-elb,Value=1',
+    );
   });
 
   it('only tells an unrelated subnet to delete the wrong tag', () => {
-    const [finding] = runRule(subnetRoleTagMismatch, tagSubnet('subnet-pub', { 'kubernetes.io/role/internal-elb': '1' }));
+    const [finding] = runRule(
+      subnetRoleTagMismatch,
+      tagSubnet('subnet-pub', { 'kubernetes.io/role/internal-elb': '1' }),
+    );
     expect(finding?.remediation).toContain('delete-tags --region us-east-1 --resources subnet-pub');
     expect(finding?.remediation).not.toContain('create-tags');
   });
