@@ -56,6 +56,20 @@ function parseIpv6(address: string): bigint | undefined {
 
 /** Parses `a.b.c.d/n` or an IPv6 `x::/n`; a bare address is a /32 or /128. Undefined when malformed. */
 export function parseCidr(text: string): Cidr | undefined {
+  // The same few thousand CIDR texts are parsed by many rules and clusters; results are
+  // immutable, so a bounded memo saves the BigInt work (cleared whole when full).
+  const cached = parseMemo.get(text);
+  if (cached !== undefined || parseMemo.has(text)) return cached;
+  const parsed = parseCidrText(text);
+  if (parseMemo.size >= PARSE_MEMO_LIMIT) parseMemo.clear();
+  parseMemo.set(text, parsed);
+  return parsed;
+}
+
+const PARSE_MEMO_LIMIT = 100_000;
+const parseMemo = new Map<string, Cidr | undefined>();
+
+function parseCidrText(text: string): Cidr | undefined {
   const [address, prefixText, ...rest] = text.trim().split('/');
   if (address === undefined || rest.length > 0) return undefined;
   const version = address.includes(':') ? 6 : 4;
@@ -143,6 +157,7 @@ function unionIsWholeSpace(cidrs: readonly Cidr[], version: 4 | 6): boolean {
  * version(s) — the evidence names them all — or an empty list when the list is not world.
  */
 export function worldSet(texts: readonly string[]): string[] {
+  if (!mayCoverWholeSpace(texts)) return [];
   const parsed = texts.flatMap((text) => {
     const cidr = parseCidr(text);
     return cidr ? [{ text, cidr }] : [];
@@ -161,6 +176,24 @@ export function worldSet(texts: readonly string[]): string[] {
     }
   }
   return [...new Set(result)];
+}
+
+/**
+ * A cheap necessary condition for {@link worldSet}: the blocks of one version must add up
+ * to at least the whole space (read from the prefix lengths alone, no address parsing).
+ * Most lists fail it, which spares them the exact interval check.
+ */
+function mayCoverWholeSpace(texts: readonly string[]): boolean {
+  let v4 = 0;
+  let v6 = 0;
+  for (const text of texts) {
+    const slash = text.lastIndexOf('/');
+    const prefix = slash < 0 ? Number.NaN : Number(text.slice(slash + 1));
+    if (!Number.isInteger(prefix) || prefix < 0) continue;
+    if (text.includes(':')) v6 += 2 ** (128 - Math.min(prefix, 128));
+    else v4 += 2 ** (32 - Math.min(prefix, 32));
+  }
+  return v4 >= 2 ** 32 || v6 >= 2 ** 128;
 }
 
 const PRIVATE_IPV4 = [

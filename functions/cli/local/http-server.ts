@@ -141,28 +141,17 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
         },
         origins,
       );
-      if (!deps) throw STARTING;
     } catch (error) {
-      if (error === STARTING) {
-        // Expected while the first sweep runs: nothing to log.
-        sendJson(
-          response,
-          503,
-          { 'retry-after': '2', 'x-request-id': requestId },
-          {
-            error: { code: STARTING.code, message: STARTING.message },
-          },
-        );
-        return;
-      }
       const answer = toErrorAnswer(error, requestId, options.logger);
-      // The refused request's body is never read: close the connection rather than drain it.
-      sendJson(
-        response,
-        answer.status,
-        { ...answer.headers, connection: 'close', 'x-request-id': requestId },
-        answer.body,
-      );
+      // The refused body is never read: close the connection rather than drain it.
+      const headers = { ...answer.headers, connection: 'close', 'x-request-id': requestId };
+      sendJson(response, answer.status, headers, answer.body);
+      return;
+    }
+    if (!deps) {
+      // Expected while the first sweep runs: answered, not logged.
+      const headers = { 'retry-after': '2', 'x-request-id': requestId };
+      sendJson(response, 503, headers, { error: { code: STARTING.code, message: STARTING.message } });
       return;
     }
     const ready = deps;
