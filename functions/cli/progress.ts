@@ -11,14 +11,16 @@ import type { CollectProgress } from '../adapters/inventory-collector.ts';
 /** An AWS call this slow gets its own line: it is where a long scan spends its time. */
 export const SLOW_CALL_MS = 5_000;
 
-export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export type ProgressMode = 'off' | 'lines' | 'spinner';
 
 /** Spinner on a terminal; plain lines when asked for with `--progress` elsewhere; else nothing. */
 export function progressMode(requested: boolean, stream: ProgressStream | undefined): ProgressMode {
   if (stream === undefined) return 'off';
-  if (stream.isTTY === true) return 'spinner';
+  // A terminal that reports no width (a pty opened by `script` without one) would make
+  // the spinner's line arithmetic divide by zero: plain lines are safe there.
+  if (stream.isTTY === true && (stream.columns ?? 0) > 0) return 'spinner';
   return requested ? 'lines' : 'off';
 }
 
@@ -91,10 +93,12 @@ export function createScanProgress(
         counts.regionsDone += 1;
         counts.clustersDone += event.clusters;
         counts.vpcsDone += event.vpcs;
-        line(
-          'succeed',
-          `${event.region} done (${event.clusters} cluster(s), ${event.vpcs} VPC(s)); ${summary()}`,
-        );
+        // On a terminal, `--region all` would keep dozens of empty regions: keep those with clusters.
+        if (!spinner || event.clusters > 0)
+          line(
+            'succeed',
+            `${event.region} done (${event.clusters} cluster(s), ${event.vpcs} VPC(s)); ${summary()}`,
+          );
       }
       if (spinner) spinner.text = summary();
     },

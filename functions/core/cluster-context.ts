@@ -82,19 +82,7 @@ function unique(values: Iterable<string>): string[] {
 export const NODEGROUP_NAME_TAG = 'eks:nodegroup-name';
 /** Tag of EKS Auto Mode instances naming their node pool. */
 export const AUTO_MODE_NODE_POOL_TAG = 'eks:kubernetes-node-pool-name';
-/** Tag key of subnets where Karpenter launches nodes (value: the cluster name). */
-export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
-
-/** True when an instance is a node of the cluster (RULES.md "node instances"). */
-export function isNodeInstanceOf(instance: Ec2Instance, clusterName: string): boolean {
-  const state = instance.State?.toLowerCase();
-  if (state !== undefined && state !== 'running' && state !== 'pending') return false;
-  return (
-    instance.Tags['eks:cluster-name'] === clusterName ||
-    instance.Tags['eks:eks-cluster-name'] === clusterName ||
-    instance.Tags[`kubernetes.io/cluster/${clusterName}`] === 'owned'
-  );
-}
+export { KARPENTER_DISCOVERY_TAG } from './vpc-index.ts';
 
 /** Whether a node instance belongs to an EKS Auto Mode node pool. */
 export function isAutoModeInstance(instance: Ec2Instance): boolean {
@@ -191,14 +179,10 @@ export function buildClusterContext(
   if (vpc) for (const part of vpc.inventory.incomplete) incomplete.add(part);
   else for (const part of VPC_INVENTORY_PARTS) incomplete.add(part);
 
-  const nodeInstances = vpc ? vpc.inventory.instances.filter((i) => isNodeInstanceOf(i, clusterName)) : [];
+  const nodeInstances = vpc ? vpc.nodeInstancesOf(clusterName) : [];
   const clusterSubnetIds = unique(config.subnetIds ?? []);
   const managedNodegroupSubnetIds = unique(inventory.nodegroups.flatMap((ng) => ng.subnets ?? []));
-  const karpenterSubnetIds = vpc
-    ? vpc.inventory.subnets
-        .filter((s) => s.Tags[KARPENTER_DISCOVERY_TAG] === clusterName)
-        .map((s) => s.SubnetId)
-    : [];
+  const karpenterSubnetIds = vpc ? vpc.karpenterSubnetIdsOf(clusterName) : [];
   const nodeSubnetIds = unique([
     ...managedNodegroupSubnetIds,
     ...nodeInstances.flatMap((i) => (i.SubnetId ? [i.SubnetId] : [])),

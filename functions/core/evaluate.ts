@@ -131,6 +131,16 @@ const PART_NAMES: Record<InventoryPart, string> = {
 function incompleteReason(ctx: ClusterContext, missing: readonly InventoryPart[]): string {
   if (missing.length === 1 && missing[0] === 'vpcCni')
     return ctx.vpcCniUnknownReason ?? 'vpc-cni settings unknown';
+  // A source that knows why a part is missing (planned infrastructure: a deploy-time value) says so.
+  const known = ctx.inventory.incompleteReasons ?? {};
+  const ofVpc = ctx.vpc?.inventory.incompleteReasons ?? {};
+  const explained = missing.map((part) => known[part] ?? ofVpc[part]);
+  if (explained.some((reason) => reason !== undefined)) {
+    const reasons = [
+      ...new Set(explained.map((reason, i) => reason ?? PART_NAMES[missing[i] as InventoryPart])),
+    ];
+    return reasons.join('; ');
+  }
   const parts = missing.map((part) =>
     part === 'vpcCni' ? (ctx.vpcCniUnknownReason ?? PART_NAMES[part]) : PART_NAMES[part],
   );
@@ -143,14 +153,19 @@ function toFinding(
   hit: RuleHit,
   override: Finding['severity'] | undefined,
 ): Finding {
-  const values: Record<string, unknown> = {
-    ...hit.evidence,
+  // Slots resolve lazily: hit values, then the cluster and resource, then evidence fields.
+  const engineValues: Record<string, string> = {
     clusterName: ctx.clusterName,
     clusterArn: ctx.clusterArn,
     region: ctx.region,
     accountId: ctx.accountId,
     resourceId: hit.resourceId,
-    ...hit.remediationValues,
+  };
+  const lookup = (name: string): unknown => {
+    if (hit.remediationValues && Object.hasOwn(hit.remediationValues, name))
+      return hit.remediationValues[name];
+    if (Object.hasOwn(engineValues, name)) return engineValues[name];
+    return Object.hasOwn(hit.evidence, name) ? hit.evidence[name] : undefined;
   };
   return {
     id: findingId({
@@ -169,7 +184,7 @@ function toFinding(
     resourceType: hit.resourceType ?? rule.resourceType,
     resourceId: hit.resourceId,
     evidence: hit.evidence,
-    remediation: renderTemplate(hit.remediation ?? rule.remediation, values),
+    remediation: renderTemplate(hit.remediation ?? rule.remediation, lookup),
     references: [...rule.references],
   };
 }

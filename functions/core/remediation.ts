@@ -21,9 +21,16 @@ export function templateAsPlaceholders(template: string): string {
  * Fills a template's slots from `values`; strings and finite numbers are used, anything
  * else (absent, objects, lists) leaves the `<name>` placeholder.
  */
-export function renderTemplate(template: string, values: Readonly<Record<string, unknown>>): string {
+export function renderTemplate(
+  template: string,
+  values: Readonly<Record<string, unknown>> | ((name: string) => unknown),
+): string {
+  const lookup =
+    typeof values === 'function'
+      ? values
+      : (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);
   return template.replace(SLOT, (_match, name: string) => {
-    const value = Object.hasOwn(values, name) ? values[name] : undefined;
+    const value = lookup(name);
     if (typeof value === 'string' && value !== '') return value;
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
     return `<${name}>`;

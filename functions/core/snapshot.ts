@@ -114,6 +114,11 @@ export interface ClusterInventory {
   vpcCni: VpcCniAddon;
   /** Parts of this cluster's own inventory that could not be read completely. */
   incomplete: InventoryPart[];
+  /**
+   * Why a part is incomplete, when the source knows better than "a describe call failed"
+   * (planned infrastructure: the deploy-time value it could not resolve). Optional.
+   */
+  incompleteReasons?: Partial<Record<InventoryPart, string>>;
 }
 
 export interface Ec2Subnet {
@@ -276,6 +281,8 @@ export interface VpcInventory {
   flowLogs: Ec2FlowLog[];
   /** Parts of this VPC's inventory that could not be read completely. */
   incomplete: InventoryPart[];
+  /** Why a part is incomplete, when the source knows (see {@link ClusterInventory.incompleteReasons}). */
+  incompleteReasons?: Partial<Record<InventoryPart, string>>;
 }
 
 export interface Snapshot {
@@ -287,4 +294,15 @@ export interface Snapshot {
   clusters: ClusterInventory[];
   vpcs: VpcInventory[];
   errors: CollectionError[];
+  /**
+   * Planned infrastructure only: where each planned resource is declared, by resource id
+   * (a subnet id, a cluster ARN, a node-group name…). Rules never read it; the report
+   * attaches it to findings so that SARIF can point at the line.
+   */
+  sources?: Record<string, SourceLocation>;
 }
+
+/** Where a planned resource is declared: a template line, or a Terraform resource address. */
+export type SourceLocation =
+  | { file: string; line: number; column: number }
+  | { address: string; file?: string; line?: number; column?: number };

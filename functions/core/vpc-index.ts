@@ -3,6 +3,7 @@
  * cluster in it, plus the subnet classification of RULES.md.
  */
 import type {
+  Ec2Instance,
   Ec2NatGateway,
   Ec2NetworkAcl,
   Ec2Route,
@@ -38,6 +39,13 @@ export interface VpcIndex {
    * ACL; undefined when neither is in the inventory.
    */
   networkAclOf(subnetId: string): Ec2NetworkAcl | undefined;
+  /**
+   * Running or pending instances tagged as nodes of `clusterName` (RULES.md "node
+   * instances"), indexed once per VPC: many clusters share a VPC.
+   */
+  nodeInstancesOf(clusterName: string): Ec2Instance[];
+  /** Subnets tagged `karpenter.sh/discovery=<clusterName>`. */
+  karpenterSubnetIdsOf(clusterName: string): string[];
   /** Routing and class of a subnet of this VPC (memoised). */
   routing(subnetId: string): SubnetRouting;
 }
@@ -78,6 +86,38 @@ export function classifyRouteTable(table: Ec2RouteTable): SubnetClass {
   return defaults.length > 0 ? 'private-egress' : 'isolated';
 }
 
+/** Tag key of subnets where Karpenter launches nodes (value: the cluster name). */
+export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
+const CLUSTER_TAG_PREFIX = 'kubernetes.io/cluster/';
+
+/**
+ * Running or pending instances by the clusters their tags make them a node of:
+ * `eks:cluster-name` (managed node groups), `eks:eks-cluster-name` (Auto Mode, Karpenter),
+ * `kubernetes.io/cluster/<name>=owned` (self-managed, Karpenter).
+ */
+function indexNodeInstances(instances: readonly Ec2Instance[]): Map<string, Ec2Instance[]> {
+  const byCluster = new Map<string, Ec2Instance[]>();
+  for (const instance of instances) {
+    const state = instance.State?.toLowerCase();
+    if (state !== undefined && state !== 'running' && state !== 'pending') continue;
+    const names = new Set<string>();
+    const managed = instance.Tags['eks:cluster-name'];
+    const eks = instance.Tags['eks:eks-cluster-name'];
+    if (managed !== undefined) names.add(managed);
+    if (eks !== undefined) names.add(eks);
+    for (const [key, value] of Object.entries(instance.Tags)) {
+      if (value === 'owned' && key.startsWith(CLUSTER_TAG_PREFIX))
+        names.add(key.slice(CLUSTER_TAG_PREFIX.length));
+    }
+    for (const name of names) {
+      const list = byCluster.get(name) ?? [];
+      list.push(instance);
+      byCluster.set(name, list);
+    }
+  }
+  return byCluster;
+}
+
 /** Builds the lookup tables of one VPC inventory. */
 export function buildVpcIndex(inventory: VpcInventory): VpcIndex {
   const subnetsById = new Map(inventory.subnets.map((s) => [s.SubnetId, s]));
@@ -103,6 +143,25 @@ export function buildVpcIndex(inventory: VpcInventory): VpcIndex {
     }
   }
   const networkAclOf = (subnetId: string) => aclBySubnet.get(subnetId) ?? defaultNetworkAcl;
+  let nodesByCluster: Map<string, Ec2Instance[]> | undefined;
+  const nodeInstancesOf = (clusterName: string): Ec2Instance[] => {
+    nodesByCluster ??= indexNodeInstances(inventory.instances);
+    return nodesByCluster.get(clusterName) ?? [];
+  };
+  let karpenterByCluster: Map<string, string[]> | undefined;
+  const karpenterSubnetIdsOf = (clusterName: string): string[] => {
+    if (!karpenterByCluster) {
+      karpenterByCluster = new Map();
+      for (const subnet of inventory.subnets) {
+        const name = subnet.Tags[KARPENTER_DISCOVERY_TAG];
+        if (name === undefined) continue;
+        const list = karpenterByCluster.get(name) ?? [];
+        list.push(subnet.SubnetId);
+        karpenterByCluster.set(name, list);
+      }
+    }
+    return karpenterByCluster.get(clusterName) ?? [];
+  };
   const memo = new Map<string, SubnetRouting>();
   const routing = (subnetId: string): SubnetRouting => {
     const cached = memo.get(subnetId);
@@ -128,6 +187,8 @@ export function buildVpcIndex(inventory: VpcInventory): VpcIndex {
     mainRouteTable,
     defaultNetworkAcl,
     networkAclOf,
+    nodeInstancesOf,
+    karpenterSubnetIdsOf,
     routing,
   };
 }

@@ -76,7 +76,7 @@ function defaultDeps(): ApiDeps {
           ),
         ),
       // zod/mini functions (see core/zod-english.ts): the api bundle carries no classic zod.
-      RETENTION_DAYS: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650))),
+      RETENTION_DAYS: z.optional(envSchemas.retentionDays),
       MAX_SUPPRESSION_DAYS: z.optional(
         z.coerce.number().check(z.int(), z.minimum(1), z.maximum(DEFAULT_MAX_SUPPRESSION_DAYS)),
       ),

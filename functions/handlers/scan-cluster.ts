@@ -276,7 +276,7 @@ function defaultDeps(): ScanClusterDeps {
       TABLE_NAME: envSchemas.tableName,
       TOPIC_ARN: envSchemas.topicArn,
       NOTIFY_THRESHOLD: z._default(envSchemas.severity, 'MEDIUM'),
-      RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650)), 90),
+      RETENTION_DAYS: z._default(envSchemas.retentionDays, 90),
       RULE_CONFIG: z.optional(z.string()),
     },
     process.env,

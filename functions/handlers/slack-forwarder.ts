@@ -21,18 +21,15 @@ import {
 const CACHE_TTL_MS = 5 * 60_000;
 
 // zod/mini (see adapters/slack-webhook.ts): ~70 KB less bundle for this small function.
-const envSchema = z.object({
-  SLACK_WEBHOOK_PARAMETER: z
-    .string({
-      error: 'is required: the name of the SSM SecureString parameter holding the Slack webhook URL',
-    })
-    .check(
-      z.regex(
-        /^[A-Za-z0-9_./-]{1,2048}$/,
-        'must be an SSM parameter name such as /eks-netguard/slack-webhook-url',
-      ),
-    ),
-});
+/** The SSM parameter name (the `slackWebhookParameter` deploy parameter checks it too). */
+export const webhookParameterNameSchema = z
+  .string({
+    error: 'is required: the name of the SSM SecureString parameter holding the Slack webhook URL',
+  })
+  .check(
+    z.regex(/^[A-Za-z0-9_./-]{1,2048}$/, 'must be an SSM parameter name such as /eks-netguard/slack-webhook-url'),
+  );
+const envSchema = z.object({ SLACK_WEBHOOK_PARAMETER: webhookParameterNameSchema });
 
 /** The forwarder's configuration is missing or invalid; the message names the variable. */
 export class SlackForwarderConfigError extends Error {

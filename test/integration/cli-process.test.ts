@@ -170,11 +170,15 @@ describe('stdout closed early by the reader (| head)', () => {
     [['--format', 'json'], 0],
     [['--format', 'sarif', '--fail-on', 'HIGH'], 1],
     [['--format', 'json', '--fail-on', 'HIGH'], 1],
-  ])('scan --demo %j exits %i (the scan\'s own code) without a stack trace', async (extra, expectedCode) => {
-    const result = await runPipedToHead(['scan', '--demo', ...extra]);
+  ])(
+    "scan --demo %j exits %i (the scan's own code) without a stack trace",
+    async (extra, expectedCode) => {
+      const result = await runPipedToHead(['scan', '--demo', ...extra]);
 
-    expect(result.code).toBe(expectedCode);
-    expect(result.stderr).not.toContain('EPIPE');
-    expect(result.stderr).not.toMatch(STACK_FRAME);
-  }, 30_000);
+      expect(result.code).toBe(expectedCode);
+      expect(result.stderr).not.toContain('EPIPE');
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+    },
+    30_000,
+  );
 });

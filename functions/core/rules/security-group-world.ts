@@ -96,12 +96,11 @@ const exposureMemo = new WeakMap<Ec2SecurityGroup, WorldExposureAnalysis>();
 const NO_EXPOSURE: WorldExposureAnalysis = { exposures: [], partOfWorldSet: () => false };
 
 function analyseWorldExposures(group: Ec2SecurityGroup): WorldExposureAnalysis {
-  const entries = group.IpPermissions.map(toEntry).filter((entry) => entry.sources.length > 0);
   // No segment can be world unless every source of the group together is: most groups
-  // stop here, before any port segmentation.
-  if (worldSet(entries.flatMap((entry) => entry.sources.map((source) => source.cidr))).length === 0) {
-    return NO_EXPOSURE;
-  }
+  // stop here, before any parsing or port segmentation.
+  const allSources = group.IpPermissions.flatMap((p) => [...ipv4Sources(p), ...ipv6Sources(p)]);
+  if (worldSet(allSources).length === 0) return NO_EXPOSURE;
+  const entries = group.IpPermissions.map(toEntry).filter((entry) => entry.sources.length > 0);
   const members = new Map<Ec2IpPermission, Set<string>>();
 
   const worldOf: WorldOf = (active, broader) => {

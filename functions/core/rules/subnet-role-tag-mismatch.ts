@@ -1,4 +1,6 @@
 import type { RuleDefinition } from '../model.ts';
+import type { Ec2Subnet } from '../snapshot.ts';
+import type { VpcIndex } from '../vpc-index.ts';
 import { DOCS } from './references.ts';
 import { ELB_ROLE_TAG, INTERNAL_ELB_ROLE_TAG, roleTagMismatches, subnetEvidence } from './subnet-helpers.ts';
 
@@ -25,26 +27,38 @@ export const subnetRoleTagMismatch: RuleDefinition = {
   resourceType: 'subnet',
   requires: ['cluster', 'subnets', 'routeTables'],
   evaluate(ctx) {
-    const subnets = ctx.vpc?.inventory.subnets ?? [];
-    return subnets.flatMap((subnet) => {
-      const subnetClass = ctx.subnetClass(subnet.SubnetId);
-      if (subnetClass === undefined) return [];
-      const mismatches = roleTagMismatches(subnet, subnetClass);
-      const first = mismatches[0];
-      if (first === undefined) return [];
-      const wrongTag = first.tagKey;
+    const vpc = ctx.vpc;
+    if (!vpc) return [];
+    return mismatchedSubnets(vpc).map(({ subnet, mismatches }) => {
+      const wrongTag = mismatches[0]?.tagKey ?? ELB_ROLE_TAG;
       const rightTag = wrongTag === ELB_ROLE_TAG ? INTERNAL_ELB_ROLE_TAG : ELB_ROLE_TAG;
       const related = ctx.relatedSubnetIds.includes(subnet.SubnetId);
-      return [
-        {
-          resourceId: subnet.SubnetId,
-          evidence: { ...subnetEvidence(ctx, subnet), mismatches },
-          remediationValues: { wrongTag, rightTag },
-          remediation: related
-            ? `Delete the wrong role tag and add the one that matches the subnet's routing: ${DELETE} && ${ADD} ${IAC}.`
-            : `Delete the wrong role tag: ${DELETE} ${IAC}.`,
-        },
-      ];
+      return {
+        resourceId: subnet.SubnetId,
+        evidence: { ...subnetEvidence(ctx, subnet), mismatches },
+        remediationValues: { wrongTag, rightTag },
+        remediation: related
+          ? `Delete the wrong role tag and add the one that matches the subnet's routing: ${DELETE} && ${ADD} ${IAC}.`
+          : `Delete the wrong role tag: ${DELETE} ${IAC}.`,
+      };
     });
   },
 };
+
+type Mismatched = { subnet: Ec2Subnet; mismatches: ReturnType<typeof roleTagMismatches> };
+const mismatchMemo = new WeakMap<VpcIndex, Mismatched[]>();
+
+/** The VPC's mis-tagged subnets, found once per VPC: every cluster of the VPC reports them. */
+function mismatchedSubnets(vpc: VpcIndex): Mismatched[] {
+  let found = mismatchMemo.get(vpc);
+  if (!found) {
+    found = vpc.inventory.subnets.flatMap((subnet) => {
+      const subnetClass = vpc.routing(subnet.SubnetId).subnetClass;
+      if (subnetClass === undefined) return [];
+      const mismatches = roleTagMismatches(subnet, subnetClass);
+      return mismatches.length > 0 ? [{ subnet, mismatches }] : [];
+    });
+    mismatchMemo.set(vpc, found);
+  }
+  return found;
+}

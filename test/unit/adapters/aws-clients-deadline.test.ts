@@ -57,9 +57,13 @@ describe('createAwsClients timeouts', () => {
 
     // Assert: the SDK's own default is no timeout at all.
     for (const config of configs) {
-      expect(config.connectionTimeout).toBe(DEFAULT_CONNECTION_TIMEOUT_MS);
-      expect(config.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
+      expect(config).toMatchObject({
+        connectionTimeout: 5_000,
+        requestTimeout: 30_000,
+        throwOnRequestTimeout: true,
+      });
     }
+    expect([DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS]).toEqual([5_000, 30_000]);
   });
 
   it('takes explicit timeouts and refuses a zero one naming the option', async () => {
@@ -88,12 +92,16 @@ describe('createAwsClients timeouts', () => {
     });
 
     // Act
-    const error = await clients
-      .sts('us-east-1')
-      .send(new GetCallerIdentityCommand({}))
-      .catch((e: unknown) => e);
-    for (const socket of sockets) socket.destroy();
-    server.close();
+    let error: unknown;
+    try {
+      error = await clients
+        .sts('us-east-1')
+        .send(new GetCallerIdentityCommand({}))
+        .catch((e: unknown) => e);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
 
     // Assert: without a request timeout this call would wait forever.
     expect((error as Error).name).toBe('TimeoutError');

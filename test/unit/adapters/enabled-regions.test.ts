@@ -13,11 +13,9 @@ const clients = () => createAwsClients({ credentials: EMULATOR_CREDENTIALS, maxA
 describe('listEnabledRegions (--region all)', () => {
   it('asks EC2 for the enabled regions only and returns them sorted', async () => {
     // Arrange
-    ec2
-      .on(DescribeRegionsCommand)
-      .resolves({
-        Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }, { RegionName: 'af-south-1' }],
-      });
+    ec2.on(DescribeRegionsCommand).resolves({
+      Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }, { RegionName: 'af-south-1' }],
+    });
 
     // Act
     const regions = await listEnabledRegions(clients(), 'eu-west-1');
@@ -28,13 +26,11 @@ describe('listEnabledRegions (--region all)', () => {
   });
 
   it('turns unusable credentials into AwsCredentialsError', async () => {
-    ec2
-      .on(DescribeRegionsCommand)
-      .rejects(
-        Object.assign(new Error('AWS was not able to validate the provided access credentials'), {
-          name: 'AuthFailure',
-        }),
-      );
+    ec2.on(DescribeRegionsCommand).rejects(
+      Object.assign(new Error('AWS was not able to validate the provided access credentials'), {
+        name: 'AuthFailure',
+      }),
+    );
 
     await expect(listEnabledRegions(clients(), 'us-east-1')).rejects.toThrow(AwsCredentialsError);
   });

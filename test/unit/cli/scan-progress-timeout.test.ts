@@ -120,7 +120,7 @@ describe('progress', () => {
   });
 
   it('uses a spinner on a terminal, plain lines only when asked for, and nothing otherwise', () => {
-    const tty = { isTTY: true } as ProgressStream;
+    const tty = { isTTY: true, columns: 120 } as ProgressStream;
     const pipe = { isTTY: false } as ProgressStream;
 
     expect([progressMode(false, tty), progressMode(true, pipe), progressMode(false, pipe)]).toEqual([

@@ -24,7 +24,7 @@ interface Template {
 }
 let template: Template;
 let resources: Record<string, Resource>;
-/** Packaged with non-default parameters: explicit regions and a Slack webhook parameter. */
+/** Packaged with non-default parameters: every region (`all`) and a Slack webhook parameter. */
 let variant: Template;
 let variantDir: string;
 const SLACK_PARAMETER = '/eks-netguard/slack-webhook-url';
@@ -81,10 +81,22 @@ function grantedActions(statements: Record<string, any>[]): Set<string> {
   return new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asList(s.Action).map(String)));
 }
 
-/** Actions AWS calls with the function's role, not our code: the SQS event source mapping. */
-const PLATFORM_ACTIONS: Record<string, string[]> = {
-  ScanDashclusterLambdaFunction: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-};
+/**
+ * Actions AWS calls with the function's role, not our code, derived from the template: an
+ * SQS event source mapping polls with it, and an asynchronous invocation's on-failure
+ * destination (an SQS queue) is sent to with it.
+ */
+function platformActions(t: Template, functionId: string): string[] {
+  const actions: string[] = [];
+  const targets = (r: Resource) => JSON.stringify(r.Properties.FunctionName ?? '').includes(`"${functionId}"`);
+  for (const r of Object.values(t.Resources).filter(targets)) {
+    if (r.Type === 'AWS::Lambda::EventSourceMapping' && /:sqs:|Queue/.test(JSON.stringify(r.Properties.EventSourceArn)))
+      actions.push('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+    if (r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.DestinationConfig?.OnFailure)
+      actions.push('sqs:SendMessage');
+  }
+  return actions;
+}
 /** Services whose calls are authorised by IAM actions (STS GetCallerIdentity needs no grant). */
 const GRANT_NEEDED = /^(ec2|eks|dynamodb|lambda|sns|sqs|ssm):/;
 /**
@@ -99,6 +111,13 @@ const NEVER_CALLED: Record<string, Record<string, string>> = {
     'dynamodb:UpdateItem': 'on-change never writes the table',
     'dynamodb:DeleteItem': 'on-change never writes the table',
     'dynamodb:BatchGetItem': 'on-change only queries the cluster↔VPC index',
+  },
+  SweepDashfailureLambdaFunction: {
+    'dynamodb:GetItem': 'sweep-failure only marks the scan record of an API scan FAILED',
+    'dynamodb:PutItem': 'sweep-failure only marks the scan record of an API scan FAILED',
+    'dynamodb:DeleteItem': 'sweep-failure only marks the scan record of an API scan FAILED',
+    'dynamodb:Query': 'sweep-failure only marks the scan record of an API scan FAILED',
+    'dynamodb:BatchGetItem': 'sweep-failure only marks the scan record of an API scan FAILED',
   },
   SweepLambdaFunction: {
     'dynamodb:GetItem': 'the sweep only updates the scan record of an API scan',
@@ -157,7 +176,7 @@ beforeAll(() => {
     [
       'osls',
       'package',
-      '--param=regions=eu-west-1,us-east-1',
+      '--param=regions=all',
       `--param=slackWebhookParameter=${SLACK_PARAMETER}`,
     ],
     { cwd: variantDir, stdio: 'inherit', timeout: 240_000 },
@@ -255,8 +274,14 @@ describe('packaged template', () => {
     const [, table] = ofType('AWS::DynamoDB::Table')[0]!;
     expect(table.Properties.SSESpecification.SSEEnabled).toBe(true);
     expect(table.Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
+    // Default parameters: scans, their DLQ and the sweep failure queue (+ Slack DLQ with a webhook).
     const queues = ofType('AWS::SQS::Queue');
-    expect(queues).toHaveLength(2);
+    expect(queues.map(([id]) => id).sort()).toEqual([
+      'ScanDeadLetterQueue',
+      'ScanQueue',
+      'SlackDeadLetterQueue',
+      'SweepFailureQueue',
+    ]);
     for (const [, q] of queues)
       expect(q.Properties.SqsManagedSseEnabled || q.Properties.KmsMasterKeyId).toBeTruthy();
     for (const [, t] of ofType('AWS::SNS::Topic')) expect(t.Properties.KmsMasterKeyId).toBeTruthy();
@@ -303,7 +328,7 @@ describe('packaged template', () => {
       const unused: string[] = [];
       for (const fn of deployedFunctions(get())) {
         const calls = new Set((await sdkCallsOfHandler(ROOT, fn.handlerFile)).map((c) => c.action));
-        for (const action of PLATFORM_ACTIONS[fn.id] ?? []) calls.add(action);
+        for (const action of platformActions(get(), fn.id)) calls.add(action);
         for (const action of grantedActions(fn.statements)) {
           if (!GRANT_NEEDED.test(action) || calls.has(action)) continue;
           unused.push(`${fn.roleId} grants ${action}, which ${fn.handlerFile} never calls`);
@@ -319,10 +344,10 @@ describe('packaged template', () => {
         .filter((fn) => grantedActions(fn.statements).has('ec2:DescribeRegions'))
         .map((fn) => fn.id)
         .sort();
-    expect(describesRegions(template)).toEqual(['SweepLambdaFunction']);
-    expect(describesRegions(variant)).toEqual([]);
+    expect(describesRegions(template)).toEqual([]);
+    expect(describesRegions(variant)).toEqual(['SweepLambdaFunction']);
     for (const fn of deployedFunctions(variant).filter((f) => f.scanRegions !== undefined))
-      expect(fn.scanRegions, fn.id).toBe('eu-west-1,us-east-1');
+      expect(fn.scanRegions, fn.id).toBe('all');
   });
 
   it('lets the api function invoke exactly the sweep function, named in its environment, and no EC2/EKS action', () => {
@@ -370,8 +395,13 @@ describe('packaged template', () => {
   it('deploys no Slack forwarder resource without the slackWebhookParameter parameter', () => {
     const slack = Object.entries(template.Resources).filter(([id]) => /slack/i.test(id));
     expect(slack.map(([id]) => id).sort()).toEqual([
+      'SlackDashforwarderLambdaEvConf',
       'SlackDashforwarderLambdaFunction',
       'SlackDashforwarderLogGroup',
+      'SlackDeadLetterAlarm',
+      'SlackDeadLetterQueue',
+      'SlackDeadLetterQueuePolicy',
+      'SlackForwarderErrorsAlarm',
       'SlackForwarderInvokePermission',
       'SlackForwarderRole',
       'SlackForwarderSubscription',
@@ -417,8 +447,12 @@ describe('packaged template', () => {
       StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
     });
     expect(grantedActions(fn!.statements)).toEqual(
-      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'kms:Decrypt']),
+      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'kms:Decrypt', 'sqs:SendMessage']),
     );
+    // sqs:SendMessage only to its own dead-letter queue (its on-failure destination).
+    expect(byAction('sqs:SendMessage').map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'Arn'] },
+    ]);
   });
 
   it('lints with no cfn-lint error when the optional Slack forwarder is deployed', () => {
@@ -430,5 +464,122 @@ describe('packaged template', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output).toBe('');
+  });
+});
+
+/** Alarms of a template that deploy with its parameters. */
+function deployedAlarms(t: Template) {
+  return Object.entries(t.Resources)
+    .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+    .filter(([, r]) => !r.Condition || conditionHolds(t, r.Condition))
+    .map(([id, r]) => ({ id, ...(resolveIfs(t, r.Properties) as Record<string, any>) }));
+}
+
+describe('packaged template: nothing vanishes silently (issue 11, item 14)', () => {
+  it('dead-letters Slack deliveries SNS cannot make, and failed forwarder invocations, to one encrypted queue', () => {
+    const r = variant.Resources;
+    const dlq = { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'Arn'] };
+    expect(r.SlackForwarderSubscription!.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: dlq });
+    expect(r.SlackDashforwarderLambdaEvConf!.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: dlq } });
+    const queue = r.SlackDeadLetterQueue!.Properties;
+    expect(queue.SqsManagedSseEnabled || queue.KmsMasterKeyId).toBeTruthy();
+    expect(queue.MessageRetentionPeriod).toBe(1_209_600);
+    // SNS may send to it, only on behalf of the alert topic.
+    const policy = r.SlackDeadLetterQueuePolicy!.Properties;
+    expect(policy.Queues).toEqual([{ Ref: 'SlackDeadLetterQueue' }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: dlq,
+        Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'AlertTopic' } } },
+      }),
+    ]);
+  });
+
+  it('alarms on the Slack DLQ and puts the forwarder in the errors and throttles alarms', () => {
+    const alarms = deployedAlarms(variant);
+    const byId = (id: string) => alarms.find((a) => a.id === id);
+    expect(byId('SlackDeadLetterAlarm')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(byId('SlackForwarderErrorsAlarm')).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'SlackDashforwarderLambdaFunction' } }],
+    });
+    const throttled = (t: Template) =>
+      JSON.stringify(deployedAlarms(t).find((a) => a.id === 'ThrottlesAlarm')?.Metrics ?? []);
+    expect(throttled(variant)).toContain('SlackDashforwarderLambdaFunction');
+    expect(throttled(template)).not.toContain('SlackDashforwarderLambdaFunction');
+    expect(throttled(template)).toContain('SweepDashfailureLambdaFunction');
+    for (const a of alarms) expect(a.AlarmActions, a.id).toEqual([{ Ref: 'AlertTopic' }]);
+  });
+
+  it('sends a sweep invocation that failed every retry to the sweep failure queue, which sweep-failure consumes', () => {
+    const queue = { 'Fn::GetAtt': ['SweepFailureQueue', 'Arn'] };
+    const config = resources.SweepLambdaEvConf!.Properties;
+    expect(config.FunctionName).toEqual({ Ref: 'SweepLambdaFunction' });
+    expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: queue } });
+    const q = resources.SweepFailureQueue!.Properties;
+    expect(q.FifoQueue).toBeUndefined(); // Lambda destinations take standard queues only
+    expect(q.SqsManagedSseEnabled || q.KmsMasterKeyId).toBeTruthy();
+    const consumer = resources.SweepDashfailureLambdaFunction!.Properties;
+    expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(6 * consumer.Timeout);
+    const mapping = ofType('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(queue),
+    );
+    expect(mapping?.[1].Properties).toMatchObject({
+      FunctionName: { 'Fn::GetAtt': ['SweepDashfailureLambdaFunction', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(String(consumer.Handler)).toBe('functions/handlers/sweep-failure.handler');
+    // The sweep's role may send there (Lambda uses it for the destination).
+    const sweep = deployedFunctions(template).find((fn) => fn.id === 'SweepLambdaFunction')!;
+    const sends = sweep.statements.filter((s) => asList(s.Action).includes('sqs:SendMessage'));
+    expect(sends.flatMap((s) => asList(s.Resource))).toContainEqual(queue);
+  });
+
+  it('alarms when a sweep lands in the failure queue, and when its messages are not consumed', () => {
+    const alarms = deployedAlarms(template);
+    const onQueue = alarms.filter((a) => JSON.stringify(a.Dimensions ?? []).includes('SweepFailureQueue'));
+    expect(onQueue.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateAgeOfOldestMessage',
+      'NumberOfMessagesSent',
+    ]);
+    const sent = onQueue.find((a) => a.MetricName === 'NumberOfMessagesSent')!;
+    expect(sent).toMatchObject({ Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('writes a JSON access log of the HTTP API (request id, source IP, caller, route, status, latency) with the log retention', () => {
+    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]![1].Properties;
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+    const format = JSON.parse(stage.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      sourceIp: '$context.identity.sourceIp',
+      callerArn: '$context.identity.userArn',
+      jwtSubject: '$context.authorizer.claims.sub',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      responseLatencyMs: '$context.responseLatency',
+    });
+    const group = resources.HttpApiLogGroup!.Properties;
+    expect(group.RetentionInDays).toBe(30); // logRetentionDays
+    expect(group.LogGroupName).toMatch(/^\/aws\/http-api\/eks-netguard-/);
+  });
+});
+
+describe('packaged template: regions (issue 11, item 13)', () => {
+  it('sweeps only the stack’s own region by default', () => {
+    const state = JSON.parse(readFileSync(join(ROOT, '.serverless/serverless-state.json'), 'utf8')) as {
+      service: { provider: { region: string } };
+    };
+    const sweep = deployedFunctions(template).find((fn) => fn.id === 'SweepLambdaFunction')!;
+    expect(sweep.scanRegions).toBe(state.service.provider.region);
+    expect(conditionHolds(template, 'ScansAllRegions')).toBe(false);
   });
 });
