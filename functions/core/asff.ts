@@ -158,7 +158,11 @@ function networkAclIds(evidence: Record<string, unknown>): string[] {
   return [...ids];
 }
 
-function resources(f: Finding, partition: AwsPartition, resourceArn: string | undefined): AsffResource[] {
+/**
+ * The finding's resource first (typed, with its ARN), then the network ACLs its evidence names
+ * and, for a resource other than the cluster, the cluster. OCSF `resources` reuse this list.
+ */
+export function findingResources(f: Finding, partition: AwsPartition, resourceArn?: string): AsffResource[] {
   const primary = primaryResource(f, partition, resourceArn);
   const related: AsffResource[] = networkAclIds(f.evidence).map((id) => ({
     Type: 'AwsEc2NetworkAcl',
@@ -226,7 +230,7 @@ export function toAsff(finding: Finding, options: AsffOptions): AwsSecurityFindi
     },
     ...(url ? { SourceUrl: url } : {}),
     ProductFields: productFields(finding),
-    Resources: resources(finding, partition, options.resourceArn),
+    Resources: findingResources(finding, partition, options.resourceArn),
     Compliance: { Status: status === 'RESOLVED' ? 'PASSED' : 'FAILED' },
     RecordState: status === 'RESOLVED' ? 'ARCHIVED' : 'ACTIVE',
     Workflow: { Status: status === 'RESOLVED' ? 'RESOLVED' : status === 'SUPPRESSED' ? 'SUPPRESSED' : 'NEW' },

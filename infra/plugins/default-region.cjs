@@ -17,6 +17,7 @@ const PROFILE_READER = path.join(__dirname, '../../functions/cli/aws-profile.ts'
 /** How the last resolution went: `env`, `profile` or `fallback` (read by validate-params.cjs). */
 const lastResolution = { source: 'none', region: undefined };
 
+/** `env` defaults to the process's; tests pass their own. */
 async function resolveRegion({ options = {} } = {}, env = process.env) {
   let region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   let source = 'env';

@@ -68,7 +68,13 @@ describeWithMoto('eks-netguard scan against moto', (endpoint) => {
     const eks = clients.eks(REGION);
     vpcId = await createVpc(ec2, { cidr: '10.60.0.0/16', enableDnsSupport: true, enableDnsHostnames: true });
     openSubnets = [
-      await createSubnet(ec2, { vpcId, cidr: '10.60.1.0/24', availabilityZone: `${REGION}a` }),
+      // Tagged only for another cluster: load balancer discovery skips it for this one.
+      await createSubnet(ec2, {
+        vpcId,
+        cidr: '10.60.1.0/24',
+        availabilityZone: `${REGION}a`,
+        tags: { 'kubernetes.io/cluster/someone-else': 'shared' },
+      }),
       await createSubnet(ec2, { vpcId, cidr: '10.60.2.0/24', availabilityZone: `${REGION}a` }),
     ];
     const tidyTags = { [`kubernetes.io/cluster/${tidy}`]: 'shared', 'kubernetes.io/role/internal-elb': '1' };
@@ -137,15 +143,18 @@ describeWithMoto('eks-netguard scan against moto', (endpoint) => {
       'subnet-cluster-tag-missing',
       'subnet-internal-elb-tag-missing',
       'nodegroup-ssh-open',
-      // moto has no add-on API answer with configuration: vpc-cni defaults (policy off).
-      'cni-network-policy-disabled',
     ]) {
       expect(rules, id).toContain(id);
     }
+    // Catalog v2: on Kubernetes 1.19+ only the subnet tagged for another cluster needs the tag.
     const tagMissing = report.findings.filter(
       (f) => f.clusterName === open && f.ruleId === 'subnet-cluster-tag-missing',
     );
-    expect(tagMissing.map((f) => f.resourceId).sort()).toEqual([...openSubnets].sort());
+    expect(tagMissing.map((f) => f.resourceId)).toEqual([openSubnets[0]]);
+    // moto has no EKS add-on API: no vpc-cni add-on, so the cni rules are not judged.
+    expect(rules).not.toContain('cni-network-policy-disabled');
+    const notJudged = report.clusters.find((c) => c.name === open)?.notJudged ?? [];
+    expect(notJudged.map((n) => n.ruleId)).toContain('cni-network-policy-disabled');
     const ssh = report.findings.find((f) => f.clusterName === open && f.ruleId === 'nodegroup-ssh-open');
     expect(ssh).toMatchObject({ severity: 'HIGH', resourceType: 'nodegroup', resourceId: `${open}-ng` });
   });
