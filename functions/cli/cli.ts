@@ -79,6 +79,10 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
       DEFAULT_TIMEOUT,
     )
     .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option(
+      '--sarif-artifact <file>',
+      'with --format sarif: the repository file every result points at (default eks/<account>/<region>/<cluster>)',
+    )
     .action(async (raw: Record<string, unknown>) => {
       if (raw.snapshot !== undefined) {
         if (raw.snapshotIn !== undefined && raw.snapshotIn !== raw.snapshot)
@@ -106,6 +110,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
           timeoutMs: parseTimeout(raw.timeout as string),
           timeoutText: (raw.timeout as string).trim(),
           progress: raw.progress === true,
+          ...(typeof raw.sarifArtifact === 'string' ? { sarifArtifact: raw.sarifArtifact } : {}),
         },
         {
           ...deps,

@@ -6,7 +6,7 @@
 import { partitionSuppressed } from '../core/config-suppressions.ts';
 import type { EvaluationResult } from '../core/evaluate.ts';
 import { type Finding, severityRank } from '../core/model.ts';
-import type { Snapshot } from '../core/snapshot.ts';
+import type { Snapshot, SourceLocation } from '../core/snapshot.ts';
 import type { Suppression } from '../core/suppression.ts';
 
 export interface ReportCluster {
@@ -27,8 +27,11 @@ export interface ReportError {
   vpcId?: string;
 }
 
+/** A finding of planned infrastructure carries where its resource is declared. */
+export type ReportFinding = Finding & { location?: SourceLocation };
+
 /** A finding a live config-file suppression covers: reported, but not counted or failed on. */
-export type SuppressedReportFinding = Finding & {
+export type SuppressedReportFinding = ReportFinding & {
   status: 'SUPPRESSED';
   suppression: { id: string; reason: string; expiresAt: string };
 };
@@ -39,10 +42,12 @@ export interface ScanReport {
   regions: string[];
   clusters: ReportCluster[];
   /** Findings no suppression covers: what `--fail-on` and the totals count. */
-  findings: Finding[];
+  findings: ReportFinding[];
   /** Findings excluded by a live suppression from `--config` (empty without one). */
   suppressed: SuppressedReportFinding[];
   errors: ReportError[];
+  /** Planned infrastructure: what the template or plan reader skipped or could not place. */
+  notes?: string[];
 }
 
 /** Severity first (highest first), then a stable order so output diffs cleanly between runs. */
@@ -82,7 +87,13 @@ export function buildReport(
   const position = (f: Finding) => order.get(clusterKey(f.region, f.clusterName)) ?? clusters.length;
   const byPosition = (a: Finding, b: Finding) => position(a) - position(b) || compareFindings(a, b);
   const { active, suppressed } = partitionSuppressed(evaluation.findings, waivers.suppressions, waivers.now);
-  const findings = [...active].sort(byPosition);
+  // Planned infrastructure: each finding points at the declaration of its resource.
+  const sources = snapshot.sources ?? {};
+  const located = <F extends Finding>(f: F): F & { location?: SourceLocation } => {
+    const location = sources[f.resourceId];
+    return location ? { ...f, location: { ...location } } : f;
+  };
+  const findings = [...active].sort(byPosition).map(located);
   const errors: ReportError[] = [
     ...snapshot.errors.map((e) => ({
       region: e.region,
@@ -108,7 +119,7 @@ export function buildReport(
     suppressed: suppressed
       .sort((a, b) => byPosition(a.finding, b.finding))
       .map(({ finding, suppression }) => ({
-        ...finding,
+        ...located(finding),
         status: 'SUPPRESSED' as const,
         suppression: { id: suppression.id, reason: suppression.reason, expiresAt: suppression.expiresAt },
       })),

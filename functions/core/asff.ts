@@ -138,7 +138,8 @@ function primaryResource(f: Finding, partition: AwsPartition, resourceArn: strin
       // Without the caller's ARN: the ARN up to the UUID EKS appends, which the scan does not see.
       const kind = f.resourceType === 'nodegroup' ? 'nodegroup' : 'fargateprofile';
       const id =
-        resourceArn ?? `arn:${partition}:eks:${f.region}:${f.accountId}:${kind}/${f.clusterName}/${f.resourceId}`;
+        resourceArn ??
+        `arn:${partition}:eks:${f.region}:${f.accountId}:${kind}/${f.clusterName}/${f.resourceId}`;
       const nameKey = f.resourceType === 'nodegroup' ? 'nodegroupName' : 'fargateProfileName';
       return { ...base, Id: id, Details: { Other: { clusterName: f.clusterName, [nameKey]: f.resourceId } } };
     }
@@ -172,7 +173,12 @@ export function findingResources(f: Finding, partition: AwsPartition, resourceAr
   }));
   // The cluster rides along so Security Hub can filter every finding of a cluster.
   if (f.resourceType !== 'cluster') {
-    related.push({ Type: 'AwsEksCluster', Id: clusterArn(partition, f), Partition: partition, Region: f.region });
+    related.push({
+      Type: 'AwsEksCluster',
+      Id: clusterArn(partition, f),
+      Partition: partition,
+      Region: f.region,
+    });
   }
   return [primary, ...related].slice(0, ASFF_LIMITS.resources);
 }
@@ -180,7 +186,10 @@ export function findingResources(f: Finding, partition: AwsPartition, resourceAr
 function description(f: Finding): string {
   const rule = RULE_BY_ID.get(f.ruleId);
   const why = rule ? [rule.risk ?? '', rule.description].filter(Boolean).join(' ') : f.title;
-  return truncate(`${why} Cluster ${f.clusterName} (${f.region}), ${f.resourceType} ${f.resourceId}.`, ASFF_LIMITS.description);
+  return truncate(
+    `${why} Cluster ${f.clusterName} (${f.region}), ${f.resourceType} ${f.resourceId}.`,
+    ASFF_LIMITS.description,
+  );
 }
 
 function productFields(f: Finding): Record<string, string> {

@@ -137,7 +137,9 @@ function incompleteReason(ctx: ClusterContext, missing: readonly InventoryPart[]
   const explained = missing.map((part) => known[part] ?? ofVpc[part]);
   if (explained.some((reason) => reason !== undefined)) {
     const reasons = [
-      ...new Set(explained.map((reason, i) => reason ?? PART_NAMES[missing[i] as InventoryPart])),
+      ...new Set(
+        explained.flatMap((reason, i) => (reason ?? PART_NAMES[missing[i] as InventoryPart]).split('; ')),
+      ),
     ];
     return reasons.join('; ');
   }

@@ -93,7 +93,7 @@ const RULE_CONFIG_PREFIX = /^environment variable RULE_CONFIG is invalid: /;
 
 function checkOne(name: string, value: string, check: ParameterCheck, now: Date): string | undefined {
   const shown = JSON.stringify(value);
-  const result = check.schema.safeParse(value);
+  const result = z.safeParse(check.schema, value);
   if (!result.success) {
     const message = check.expected
       ? `must be ${check.expected}`
@@ -141,7 +141,8 @@ export function validateDeployParameters(
     const check = DEPLOY_PARAMETER_SCHEMAS[name];
     if (!check) {
       const near = closest(name, known);
-      const hint = distance(name, near) <= Math.max(2, Math.floor(name.length / 4)) ? `; did you mean ${near}?` : '';
+      const hint =
+        distance(name, near) <= Math.max(2, Math.floor(name.length / 4)) ? `; did you mean ${near}?` : '';
       problems.push(`${name}: unknown parameter${hint} (known: ${known.join(', ')})`);
       continue;
     }

@@ -32,11 +32,13 @@ export const envSchemas = {
   ),
   region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region')),
   /** Days RESOLVED findings and scan records are kept (DynamoDB TTL); the `retentionDays` parameter. */
-  retentionDays: z.coerce.number({ error: 'must be a whole number of days' }).check(
-    z.int('must be a whole number of days'),
-    z.minimum(1, 'must be at least 1 day'),
-    z.maximum(3650, 'must be at most 3650 days'),
-  ),
+  retentionDays: z.coerce
+    .number({ error: 'must be a whole number of days' })
+    .check(
+      z.int('must be a whole number of days'),
+      z.minimum(1, 'must be at least 1 day'),
+      z.maximum(3650, 'must be at most 3650 days'),
+    ),
   optionalUrl: z.optional(z.url({ protocol: /^https?$/ })),
 };
 

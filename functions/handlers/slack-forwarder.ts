@@ -27,7 +27,10 @@ export const webhookParameterNameSchema = z
     error: 'is required: the name of the SSM SecureString parameter holding the Slack webhook URL',
   })
   .check(
-    z.regex(/^[A-Za-z0-9_./-]{1,2048}$/, 'must be an SSM parameter name such as /eks-netguard/slack-webhook-url'),
+    z.regex(
+      /^[A-Za-z0-9_./-]{1,2048}$/,
+      'must be an SSM parameter name such as /eks-netguard/slack-webhook-url',
+    ),
   );
 const envSchema = z.object({ SLACK_WEBHOOK_PARAMETER: webhookParameterNameSchema });
 

@@ -60,7 +60,10 @@ const isMissingScan = (error: unknown) =>
   (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 
 /** Handles one batch; a record whose scan could not be updated is reported for a retry. */
-export async function handleSweepFailures(event: SQSEvent, deps: SweepFailureDeps): Promise<SQSBatchResponse> {
+export async function handleSweepFailures(
+  event: SQSEvent,
+  deps: SweepFailureDeps,
+): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const message of event.Records) {
     const record = parseBody(message.body);

@@ -16,7 +16,7 @@ const SCHEMAS = path.join(__dirname, '../../functions/handlers/deploy-params.ts'
 
 /** The parameters as `${param:x}` resolves them: `--param` over `params.<stage>` over `params.default`. */
 function effectiveParameters(serverless, options) {
-  const params = (serverless.configurationInput && serverless.configurationInput.params) || {};
+  const params = serverless.configurationInput?.params || {};
   const stage = options.stage || serverless.service.provider.stage;
   const values = { ...(params.default || {}), ...(params[stage] || {}) };
   // Same format and trimming as osls's own `param` source.
@@ -46,7 +46,9 @@ class ValidateDeployParameters {
       validateDeployParameters(effectiveParameters(this.serverless, this.options));
     } catch (error) {
       if (error && error.name === 'DeployParameterError') {
-        throw new this.serverless.classes.Error(`${error.message}\nFix them in --param or serverless.yml params.`);
+        throw new this.serverless.classes.Error(
+          `${error.message}\nFix them in --param or serverless.yml params.`,
+        );
       }
       throw error;
     }

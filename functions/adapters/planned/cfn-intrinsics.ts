@@ -33,6 +33,8 @@ export interface StackContext {
   conditions: Map<string, boolean | DeployTimeValue>;
   /** Nested stacks of this template whose file was given, by the logical id of their `AWS::CloudFormation::Stack`. */
   children: Map<string, StackContext>;
+  /** `AWS::StackName`: the file's name (CDK names template files after their stacks). */
+  stackName: string;
 }
 
 /** What resolution needs from outside one template. */
@@ -60,10 +62,10 @@ function partition(region: string): { partition: string; suffix: string } {
   return { partition: 'aws', suffix: 'amazonaws.com' };
 }
 
-function parameterValue(stack: StackContext, env: ResolveEnv, name: string): unknown {
-  const declared = (stack.parsed.template.Parameters as Record<string, Record<string, unknown>> | undefined)?.[
-    name
-  ];
+function parameterValue(stack: StackContext, name: string): unknown {
+  const declared = (
+    stack.parsed.template.Parameters as Record<string, Record<string, unknown>> | undefined
+  )?.[name];
   const type = typeof declared?.Type === 'string' ? declared.Type : 'String';
   const given = stack.given.get(name);
   if (given !== undefined) return isDeployTime(given) ? given : asParameterType(type, given);
@@ -76,8 +78,6 @@ function parameterValue(stack: StackContext, env: ResolveEnv, name: string): unk
     return new DeployTimeValue(`parameter ${name} has no default (pass --parameter ${name}=VALUE)`);
   }
   return asParameterType(type, declared.Default);
-  // `env` is unused for plain parameters; kept for symmetry with pseudo parameters.
-  void env;
 }
 
 function asParameterType(type: string, value: unknown): unknown {
@@ -89,10 +89,12 @@ function asParameterType(type: string, value: unknown): unknown {
   return text;
 }
 
-function pseudoParameter(name: string, env: ResolveEnv): unknown {
+function pseudoParameter(name: string, stack: StackContext, env: ResolveEnv): unknown {
   const given = env.pseudo.get(name);
   if (given !== undefined) return given;
   switch (name) {
+    case 'AWS::StackName':
+      return stack.stackName;
     case 'AWS::Region':
       return env.region;
     case 'AWS::Partition':
@@ -111,7 +113,9 @@ export function resolveValue(value: unknown, stack: StackContext, env: ResolveEn
   if (depth > MAX_DEPTH) fail(stack, 'values nest more than 200 levels deep (a circular reference?)');
   if (typeof value === 'string') {
     return value.includes('{{resolve:')
-      ? new DeployTimeValue(`dynamic reference ${value.slice(value.indexOf('{{resolve:'), value.indexOf('}}') + 2)}`)
+      ? new DeployTimeValue(
+          `dynamic reference ${value.slice(value.indexOf('{{resolve:'), value.indexOf('}}') + 2)}`,
+        )
       : value;
   }
   if (value === null || typeof value !== 'object') return value;
@@ -140,9 +144,9 @@ export function resolveValue(value: unknown, stack: StackContext, env: ResolveEn
 
 /** Ref: a parameter, a pseudo parameter or a resource. */
 export function resolveRef(name: string, stack: StackContext, env: ResolveEnv): unknown {
-  if (name.startsWith('AWS::')) return pseudoParameter(name, env);
+  if (name.startsWith('AWS::')) return pseudoParameter(name, stack, env);
   const parameters = stack.parsed.template.Parameters as Record<string, unknown> | undefined;
-  if (parameters && Object.hasOwn(parameters, name)) return parameterValue(stack, env, name);
+  if (parameters && Object.hasOwn(parameters, name)) return parameterValue(stack, name);
   if (Object.hasOwn(stack.resources, name)) return env.ref(stack, name);
   return fail(stack, `Ref to "${name}", which is neither a parameter nor a resource of this template`);
 }
@@ -157,12 +161,19 @@ function resolveGetAtt(logicalId: string, attribute: string, stack: StackContext
 }
 
 /** Evaluates a named condition (memoised; a condition that refers back to itself is refused). */
-export function evaluateCondition(name: string, stack: StackContext, env: ResolveEnv, depth = 0): boolean | DeployTimeValue {
+export function evaluateCondition(
+  name: string,
+  stack: StackContext,
+  env: ResolveEnv,
+  depth = 0,
+): boolean | DeployTimeValue {
   const cached = stack.conditions.get(name);
   if (cached !== undefined) return cached;
   const conditions = stack.parsed.template.Conditions as Record<string, unknown> | undefined;
-  if (!conditions || !Object.hasOwn(conditions, name)) fail(stack, `condition "${name}" is not in Conditions`);
-  if (stack.conditions.has(`…${name}`)) fail(stack, `condition "${name}" refers to itself (a circular condition)`);
+  if (!conditions || !Object.hasOwn(conditions, name))
+    fail(stack, `condition "${name}" is not in Conditions`);
+  if (stack.conditions.has(`…${name}`))
+    fail(stack, `condition "${name}" refers to itself (a circular condition)`);
   stack.conditions.set(`…${name}`, false);
   const result = resolveValue(conditions[name], stack, env, depth + 1);
   stack.conditions.delete(`…${name}`);
@@ -178,7 +189,13 @@ function asList(value: unknown, stack: StackContext, what: string): unknown[] {
   return value;
 }
 
-function intrinsic(name: string, argument: unknown, stack: StackContext, env: ResolveEnv, depth: number): unknown {
+function intrinsic(
+  name: string,
+  argument: unknown,
+  stack: StackContext,
+  env: ResolveEnv,
+  depth: number,
+): unknown {
   const resolve = (v: unknown) => resolveValue(v, stack, env, depth + 1);
   switch (name) {
     case 'Ref':
@@ -252,9 +269,13 @@ function intrinsic(name: string, argument: unknown, stack: StackContext, env: Re
       const [map, first, second] = asList(argument, stack, name).map(resolve);
       const unknown = [map, first, second].find(isDeployTime);
       if (unknown) return unknown;
-      const mappings = stack.parsed.template.Mappings as Record<string, Record<string, Record<string, unknown>>>;
+      const mappings = stack.parsed.template.Mappings as Record<
+        string,
+        Record<string, Record<string, unknown>>
+      >;
       const found = mappings?.[String(map)]?.[String(first)]?.[String(second)];
-      if (found === undefined) fail(stack, `Fn::FindInMap ${String(map)}.${String(first)}.${String(second)} is not in Mappings`);
+      if (found === undefined)
+        fail(stack, `Fn::FindInMap ${String(map)}.${String(first)}.${String(second)} is not in Mappings`);
       return resolve(found);
     }
     case 'Fn::ImportValue': {

@@ -58,7 +58,11 @@ function cloudFormationTags(): Tags {
       map.set(long, inner);
       return map;
     };
-    tags.push({ tag: `!${short}`, resolve: (value: string) => wrap(value) });
+    // A scalar tag's result is used as is; a collection tag's node is converted with the document.
+    tags.push({
+      tag: `!${short}`,
+      resolve: (value: string) => ({ [long]: long === 'Fn::GetAtt' ? splitGetAtt(value) : value }),
+    });
     tags.push({ tag: `!${short}`, collection: 'seq', resolve: (value: unknown) => wrap(value) as never });
     tags.push({ tag: `!${short}`, collection: 'map', resolve: (value: unknown) => wrap(value) as never });
   }
@@ -178,7 +182,9 @@ function asTemplate(file: string, data: unknown): Record<string, unknown> {
   }
   const record = data as Record<string, unknown>;
   if ('terraform_version' in record || 'planned_values' in record) {
-    throw new PlannedInputError(`${file}: this is a Terraform plan, not a template; pass it with --terraform-plan`);
+    throw new PlannedInputError(
+      `${file}: this is a Terraform plan, not a template; pass it with --terraform-plan`,
+    );
   }
   const resources = record.Resources;
   if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {

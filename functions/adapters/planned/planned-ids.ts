@@ -36,7 +36,11 @@ export function plannedId(kind: IdKind, name: string): string {
 }
 
 /** The main route table, default network ACL and default security group every new VPC gets. */
-export function vpcDefaultIds(vpcId: string): { mainRouteTable: string; defaultAcl: string; defaultSg: string } {
+export function vpcDefaultIds(vpcId: string): {
+  mainRouteTable: string;
+  defaultAcl: string;
+  defaultSg: string;
+} {
   const name = vpcId.replace(/^vpc-/, '');
   return {
     mainRouteTable: `rtb-${name}.main`,

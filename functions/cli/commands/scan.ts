@@ -15,9 +15,11 @@ import { assertProfileExists, credentialsMessage, readAwsProfile } from '../aws-
 import { DEADLINE_GRACE_MS, ScanDeadlineError, settleBeforeDeadline } from '../deadline.ts';
 import { demoSnapshot } from '../demo-account.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { formatAsff } from '../formatters/asff.ts';
 import { formatCsv } from '../formatters/csv.ts';
 import { formatJson } from '../formatters/json.ts';
-import { formatSarif } from '../formatters/sarif.ts';
+import { formatOcsf } from '../formatters/ocsf.ts';
+import { formatSarif, sarifArtifactUri } from '../formatters/sarif.ts';
 import { formatTable } from '../formatters/table.ts';
 import type { LiveCollector } from '../live-source.ts';
 import { createScanProgress, type ProgressStream, progressMode } from '../progress.ts';
@@ -31,7 +33,7 @@ import {
   reportMissingClusters,
 } from '../scan-targets.ts';
 
-export const SCAN_FORMATS = ['table', 'json', 'sarif', 'csv'] as const;
+export const SCAN_FORMATS = ['table', 'json', 'sarif', 'csv', 'asff', 'ocsf'] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
 
 export interface ScanOptions {
@@ -43,6 +45,8 @@ export interface ScanOptions {
   snapshotOut?: string;
   demo?: boolean;
   format: ScanFormat;
+  /** `--sarif-artifact`: the repository file SARIF results of live/snapshot scans point at. */
+  sarifArtifact?: string;
   failOn?: Severity;
   config?: string;
   /** The whole-scan deadline in ms (`--timeout`), and how the user wrote it. */
@@ -160,14 +164,23 @@ async function collectLiveSnapshot(
   }
 }
 
-function render(report: ScanReport, format: ScanFormat, toolVersion: string): string {
-  switch (format) {
+function render(report: ScanReport, options: ScanOptions, toolVersion: string): string {
+  switch (options.format) {
     case 'json':
       return formatJson(report);
     case 'sarif':
-      return formatSarif(report, RULES, toolVersion);
+      return formatSarif(
+        report,
+        RULES,
+        toolVersion,
+        options.sarifArtifact ? { artifact: options.sarifArtifact } : {},
+      );
     case 'csv':
       return formatCsv(report);
+    case 'asff':
+      return formatAsff(report);
+    case 'ocsf':
+      return formatOcsf(report, RULES, toolVersion);
     case 'table':
       return formatTable(report);
   }
@@ -177,6 +190,11 @@ function render(report: ScanReport, format: ScanFormat, toolVersion: string): st
 export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<number> {
   // Everything the user typed is checked before any AWS call or file write.
   if (options.endpointUrl) validateEndpointUrl(options.endpointUrl);
+  if (options.sarifArtifact !== undefined) {
+    if (options.format !== 'sarif')
+      throw new UsageError('--sarif-artifact applies to --format sarif only; drop it or add --format sarif');
+    sarifArtifactUri(options.sarifArtifact);
+  }
   let config: RuleConfig = mergeRuleConfig(undefined);
   let suppressions: Suppression[] = [];
   if (options.config) {
@@ -210,12 +228,12 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<num
     suppressions,
     now: deps.now(),
   });
-  deps.stdout(render(report, options.format, deps.toolVersion));
+  deps.stdout(render(report, options, deps.toolVersion));
   if (report.suppressed.length > 0 && (options.format === 'json' || options.format === 'csv')) {
     // These formats list failing findings only; say what was left out and where to see it.
     deps.stderr(
       `eks-netguard: note: ${report.suppressed.length} finding(s) suppressed by ${options.config} ` +
-        'not listed (--format table or sarif shows them)\n',
+        'not listed (--format table, sarif, asff or ocsf shows them)\n',
     );
   }
 

@@ -79,7 +79,9 @@ function event(
       region: r.Region,
       cloud_partition: r.Partition,
       // The first resource is the finding's own; the others are context (its cluster, NACLs).
-      ...(index === 0 ? { name: f.resourceId, data: { resourceType: f.resourceType, clusterName: f.clusterName } } : {}),
+      ...(index === 0
+        ? { name: f.resourceId, data: { resourceType: f.resourceType, clusterName: f.clusterName } }
+        : {}),
     })),
     remediation: { desc: f.remediation, ...(urls.length > 0 ? { references: urls } : {}) },
     unmapped: {
@@ -89,7 +91,11 @@ function event(
   };
 }
 
-export function formatOcsf(report: ScanReport, rules: readonly RuleDefinition[], toolVersion: string): string {
+export function formatOcsf(
+  report: ScanReport,
+  rules: readonly RuleDefinition[],
+  toolVersion: string,
+): string {
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const time = Date.parse(report.scannedAt);
   return [...report.findings, ...report.suppressed]

@@ -47,11 +47,18 @@ type PlannedLocation = { file: string; line: number; column?: number } | { addre
  * an absolute path or one that climbs out of the checkout is refused.
  */
 export function sarifArtifactUri(path: string): string {
-  const normalised = path.trim().replaceAll('\\', '/').replace(/^(\.\/)+/, '');
+  const normalised = path
+    .trim()
+    .replaceAll('\\', '/')
+    .replace(/^(\.\/)+/, '');
   if (normalised === '' || normalised.endsWith('/')) {
     throw new UsageError(`invalid --sarif-artifact "${path}": expected a file path such as infra/eks.tf`);
   }
-  if (normalised.startsWith('/') || /^[A-Za-z]:\//.test(normalised) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(normalised)) {
+  if (
+    normalised.startsWith('/') ||
+    /^[A-Za-z]:\//.test(normalised) ||
+    /^[A-Za-z][A-Za-z0-9+.-]*:/.test(normalised)
+  ) {
     throw new UsageError(
       `invalid --sarif-artifact "${path}": expected a path relative to the repository root, such as infra/eks.tf`,
     );
@@ -108,15 +115,21 @@ function locationOf(f: Finding, options: SarifOptions): Location {
     return {
       physicalLocation: {
         artifactLocation: { uri: sarifArtifactUri(planned.file) },
-        region: { startLine: Math.max(1, planned.line), ...(planned.column ? { startColumn: planned.column } : {}) },
+        region: {
+          startLine: Math.max(1, planned.line),
+          ...(planned.column ? { startColumn: planned.column } : {}),
+        },
       },
       logicalLocations,
     };
   }
-  if (planned) logicalLocations.push({ name: planned.address, fullyQualifiedName: planned.address, kind: 'resource' });
+  if (planned)
+    logicalLocations.push({ name: planned.address, fullyQualifiedName: planned.address, kind: 'resource' });
   return {
     physicalLocation: {
-      artifactLocation: { uri: options.artifact ? sarifArtifactUri(options.artifact) : clusterArtifactPath(f) },
+      artifactLocation: {
+        uri: options.artifact ? sarifArtifactUri(options.artifact) : clusterArtifactPath(f),
+      },
       region: { startLine: 1 },
     },
     logicalLocations,
@@ -143,7 +156,11 @@ function driverRule(rule: RuleDefinition): ReportingDescriptor {
   };
 }
 
-function result(f: Finding | SuppressedReportFinding, ruleIndex: Map<string, number>, options: SarifOptions): Result {
+function result(
+  f: Finding | SuppressedReportFinding,
+  ruleIndex: Map<string, number>,
+  options: SarifOptions,
+): Result {
   return {
     ruleId: f.ruleId,
     ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),

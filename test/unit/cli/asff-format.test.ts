@@ -24,7 +24,15 @@ describe('scan --format asff', () => {
     }[];
     const types = new Set(documents.flatMap((d) => d.Resources.map((r) => r.Type)));
     expect([...types].sort()).toEqual(
-      ['AwsEc2Instance', 'AwsEc2NetworkAcl', 'AwsEc2SecurityGroup', 'AwsEc2Subnet', 'AwsEc2Vpc', 'AwsEksCluster', 'Other'].sort(),
+      [
+        'AwsEc2Instance',
+        'AwsEc2NetworkAcl',
+        'AwsEc2SecurityGroup',
+        'AwsEc2Subnet',
+        'AwsEc2Vpc',
+        'AwsEksCluster',
+        'Other',
+      ].sort(),
     );
     for (const d of documents) expect(d.ProductArn).toContain(`:securityhub:${d.Region}:`);
   });

@@ -1,6 +1,6 @@
 /**
  * Suppressions kept in the `--config` file apply to `eks-netguard scan`: a covered finding
- * is shown as SUPPRESSED (table, SARIF), left out of the JSON contract's `findings`, and
+ * is shown as SUPPRESSED (table, SARIF, ASFF, OCSF), left out of the JSON contract's `findings`, and
  * never counts toward `--fail-on`; an expired entry is
  * ignored with a warning, so its finding fails the scan again.
  */
@@ -86,6 +86,26 @@ describe('scan --config with suppressions', () => {
     const [result0] = JSON.parse(result.stdout).runs[0].results;
     expect(result0.ruleId).toBe('subnet-cluster-tag-missing');
     expect(result0.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);
+  });
+
+  it('sends the suppressed finding to Security Hub as Workflow SUPPRESSED (--format asff)', async () => {
+    const config = await configWith('live-asff.yaml', '2026-03-01');
+    const result = await run(['scan', '--snapshot-in', snapshot, '--config', config, '--format', 'asff']);
+    const [document] = JSON.parse(result.stdout);
+    expect(document).toMatchObject({
+      GeneratorId: 'subnet-cluster-tag-missing',
+      Workflow: { Status: 'SUPPRESSED' },
+      Compliance: { Status: 'FAILED' },
+      RecordState: 'ACTIVE',
+    });
+  });
+
+  it('reports the suppressed finding as OCSF status Suppressed with the reason (--format ocsf)', async () => {
+    const config = await configWith('live-ocsf.yaml', '2026-03-01');
+    const result = await run(['scan', '--snapshot-in', snapshot, '--config', config, '--format', 'ocsf']);
+    const event = JSON.parse(result.stdout.trim());
+    expect(event).toMatchObject({ status_id: 3, status: 'Suppressed' });
+    expect(event.status_detail).toContain('tagged by the platform pipeline next sprint');
   });
 
   it('ignores an expired suppression with a warning: the finding counts again', async () => {

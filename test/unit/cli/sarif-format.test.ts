@@ -5,29 +5,16 @@
  * rule, a rule `name` that is not its id, and a distinct `automationDetails.id` per
  * account/regions so uploads do not supersede each other.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { formatSarif } from '../../../functions/cli/formatters/sarif.ts';
 import type { ScanReport } from '../../../functions/cli/report.ts';
 import type { Finding } from '../../../functions/core/model.ts';
 import { RULES } from '../../../functions/core/rules/index.ts';
+import { schemaChecker } from '../../fixtures/json-schema.ts';
 import { run } from './run-cli.ts';
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../fixtures/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
-);
-// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateSarif = ajv.compile(schema);
-
-function schemaErrors(log: unknown): string[] {
-  return validateSarif(log) ? [] : (validateSarif.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
+const schemaErrors = schemaChecker(new URL('../../fixtures/sarif/sarif-schema-2.1.0.json', import.meta.url));
 
 /** The subset of GitHub's documented SARIF upload requirements our output must meet. */
 function githubProblems(log: Log): string[] {
@@ -40,7 +27,8 @@ function githubProblems(log: Log): string[] {
     for (const rule of rules) {
       const score = Number(rule.properties?.['security-severity']);
       if (!(score >= 0 && score <= 10)) problems.push(`rule ${rule.id}: security-severity not a 0-10 number`);
-      if (!rule.name || rule.name === rule.id) problems.push(`rule ${rule.id}: name missing or equal to its id`);
+      if (!rule.name || rule.name === rule.id)
+        problems.push(`rule ${rule.id}: name missing or equal to its id`);
       if ((rule.properties?.tags ?? []).length > 20) problems.push(`rule ${rule.id}: more than 20 tags`);
     }
     for (const [index, result] of (run.results ?? []).entries()) {
@@ -51,8 +39,10 @@ function githubProblems(log: Log): string[] {
       const physical = result.locations?.[0]?.physicalLocation;
       const uri = physical?.artifactLocation?.uri;
       if (!uri) problems.push(`${where}: no physicalLocation.artifactLocation.uri`);
-      else if (/^[a-z]+:/i.test(uri) || uri.startsWith('/')) problems.push(`${where}: uri ${uri} is not repo-relative`);
-      if (!physical?.region?.startLine || physical.region.startLine < 1) problems.push(`${where}: no region.startLine`);
+      else if (/^[a-z]+:/i.test(uri) || uri.startsWith('/'))
+        problems.push(`${where}: uri ${uri} is not repo-relative`);
+      if (!physical?.region?.startLine || physical.region.startLine < 1)
+        problems.push(`${where}: no region.startLine`);
       if ((result.locations ?? []).length > 1000) problems.push(`${where}: more than 1000 locations`);
     }
   }
@@ -129,7 +119,9 @@ describe('sarif output of the demo account', () => {
 
   it('names the run by tool, account and regions so uploads for other accounts or regions do not supersede it', async () => {
     const log = await demoSarif();
-    expect(log.runs[0]?.automationDetails?.id).toBe('eks-netguard/111122223333/eu-west-1,us-east-1,us-west-2/');
+    expect(log.runs[0]?.automationDetails?.id).toBe(
+      'eks-netguard/111122223333/eu-west-1,us-east-1,us-west-2/',
+    );
   });
 
   it('gives every rule a PascalCase name distinct from its id', async () => {
@@ -146,14 +138,20 @@ describe('sarif --sarif-artifact', () => {
     // Act
     const log = await demoSarif(['--sarif-artifact', 'infra/eks.tf']);
     // Assert
-    const uris = new Set(log.runs[0]?.results?.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri));
+    const uris = new Set(
+      log.runs[0]?.results?.map((r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri),
+    );
     expect([...uris]).toEqual(['infra/eks.tf']);
     expect(schemaErrors(log)).toEqual([]);
   });
 
   it('percent-encodes characters a URI cannot hold and turns backslashes into slashes', () => {
-    const log = JSON.parse(formatSarif(reportOf([finding({})]), RULES, '1.0.0', { artifact: 'infra\\my stack.yaml' }));
-    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('infra/my%20stack.yaml');
+    const log = JSON.parse(
+      formatSarif(reportOf([finding({})]), RULES, '1.0.0', { artifact: 'infra\\my stack.yaml' }),
+    );
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'infra/my%20stack.yaml',
+    );
     expect(schemaErrors(log)).toEqual([]);
   });
 

@@ -47,16 +47,32 @@ describe('toAsff', () => {
   });
 
   it('builds the ProductArn in the partition and for a product ARN the caller names', () => {
-    const gov = toAsff(finding({ region: 'us-gov-west-1' }), { ...OPTIONS, partition: 'aws-us-gov', region: 'us-gov-west-1' });
-    expect(gov.ProductArn).toBe('arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default');
-    expect(gov.Resources[0]?.Id).toBe('arn:aws-us-gov:ec2:us-gov-west-1:111122223333:subnet/subnet-0a10000000000c1c1');
-    const custom = toAsff(finding(), { ...OPTIONS, productArn: 'arn:aws:securityhub:us-east-1::product/acme/netguard' });
+    const gov = toAsff(finding({ region: 'us-gov-west-1' }), {
+      ...OPTIONS,
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+    });
+    expect(gov.ProductArn).toBe(
+      'arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default',
+    );
+    expect(gov.Resources[0]?.Id).toBe(
+      'arn:aws-us-gov:ec2:us-gov-west-1:111122223333:subnet/subnet-0a10000000000c1c1',
+    );
+    const custom = toAsff(finding(), {
+      ...OPTIONS,
+      productArn: 'arn:aws:securityhub:us-east-1::product/acme/netguard',
+    });
     expect(custom.ProductArn).toBe('arn:aws:securityhub:us-east-1::product/acme/netguard');
   });
 
   it.each([
     ['subnet', 'subnet-1', 'AwsEc2Subnet', 'arn:aws:ec2:us-east-1:111122223333:subnet/subnet-1'],
-    ['security-group', 'sg-1', 'AwsEc2SecurityGroup', 'arn:aws:ec2:us-east-1:111122223333:security-group/sg-1'],
+    [
+      'security-group',
+      'sg-1',
+      'AwsEc2SecurityGroup',
+      'arn:aws:ec2:us-east-1:111122223333:security-group/sg-1',
+    ],
     ['vpc', 'vpc-1', 'AwsEc2Vpc', 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1'],
     ['instance', 'i-1', 'AwsEc2Instance', 'arn:aws:ec2:us-east-1:111122223333:instance/i-1'],
     [
@@ -76,7 +92,10 @@ describe('toAsff', () => {
     const doc = toAsff(
       finding({
         ruleId: 'nacl-blocks-node-control-plane',
-        evidence: { networkAclId: 'acl-1', blockedLegs: [{ networkAclId: 'acl-1' }, { networkAclId: 'acl-2' }] },
+        evidence: {
+          networkAclId: 'acl-1',
+          blockedLegs: [{ networkAclId: 'acl-1' }, { networkAclId: 'acl-2' }],
+        },
       }),
       OPTIONS,
     );
@@ -89,8 +108,12 @@ describe('toAsff', () => {
   });
 
   it('uses the node group ARN the caller knows', () => {
-    const arn = 'arn:aws:eks:us-east-1:111122223333:nodegroup/payments-prod/workers/0ac1e2f3-aaaa-bbbb-cccc-0123456789ab';
-    const doc = toAsff(finding({ resourceType: 'nodegroup', resourceId: 'workers' }), { ...OPTIONS, resourceArn: arn });
+    const arn =
+      'arn:aws:eks:us-east-1:111122223333:nodegroup/payments-prod/workers/0ac1e2f3-aaaa-bbbb-cccc-0123456789ab';
+    const doc = toAsff(finding({ resourceType: 'nodegroup', resourceId: 'workers' }), {
+      ...OPTIONS,
+      resourceArn: arn,
+    });
     expect(doc.Resources[0]?.Id).toBe(arn);
   });
 
@@ -114,14 +137,17 @@ describe('toAsff', () => {
     ['OPEN', 'FAILED', 'ACTIVE', 'NEW'],
     ['SUPPRESSED', 'FAILED', 'ACTIVE', 'SUPPRESSED'],
     ['RESOLVED', 'PASSED', 'ARCHIVED', 'RESOLVED'],
-  ] as const)('maps lifecycle %s to Compliance %s, RecordState %s, Workflow %s', (status, compliance, record, workflow) => {
-    const doc = toAsff(finding(), { ...OPTIONS, status, createdAt: '2026-01-01T00:00:00.000Z' });
-    expect(doc.Compliance.Status).toBe(compliance);
-    expect(doc.RecordState).toBe(record);
-    expect(doc.Workflow.Status).toBe(workflow);
-    expect(doc.CreatedAt).toBe('2026-01-01T00:00:00.000Z');
-    expect(doc.UpdatedAt).toBe('2026-02-01T12:00:00.000Z');
-  });
+  ] as const)(
+    'maps lifecycle %s to Compliance %s, RecordState %s, Workflow %s',
+    (status, compliance, record, workflow) => {
+      const doc = toAsff(finding(), { ...OPTIONS, status, createdAt: '2026-01-01T00:00:00.000Z' });
+      expect(doc.Compliance.Status).toBe(compliance);
+      expect(doc.RecordState).toBe(record);
+      expect(doc.Workflow.Status).toBe(workflow);
+      expect(doc.CreatedAt).toBe('2026-01-01T00:00:00.000Z');
+      expect(doc.UpdatedAt).toBe('2026-02-01T12:00:00.000Z');
+    },
+  );
 
   it('derives the partition from the region', () => {
     expect(partitionOfRegion('cn-north-1')).toBe('aws-cn');

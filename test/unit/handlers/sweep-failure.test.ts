@@ -7,10 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import {
-  handleSweepFailures,
-  type SweepFailureDeps,
-} from '../../../functions/handlers/sweep-failure.ts';
+import { handleSweepFailures, type SweepFailureDeps } from '../../../functions/handlers/sweep-failure.ts';
 import { dynaliteForFile, freshStore } from '../../fixtures/scan-cluster-deps.ts';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
@@ -68,13 +65,20 @@ async function world() {
 describe('sweep failure queue', () => {
   it('marks the API scan FAILED with the sweep error and the attempt count', async () => {
     const { store, deps } = await world();
-    await store.createScan({ scanId: 'scan-1', trigger: 'api', status: 'QUEUED', errors: [], tracksClusters: true });
+    await store.createScan({
+      scanId: 'scan-1',
+      trigger: 'api',
+      status: 'QUEUED',
+      errors: [],
+      tracksClusters: true,
+    });
 
     const result = await handleSweepFailures(
       sqsEvent(
         destinationRecord(apiScan('scan-1'), {
           errorType: 'HandlerConfigError',
-          errorMessage: 'environment variable SCAN_REGIONS is invalid: must be "all" or a comma-separated list',
+          errorMessage:
+            'environment variable SCAN_REGIONS is invalid: must be "all" or a comma-separated list',
         }),
       ),
       deps,
@@ -97,7 +101,13 @@ describe('sweep failure queue', () => {
 
   it('says the sweep timed out or expired when Lambda gives no error payload', async () => {
     const { store, deps } = await world();
-    await store.createScan({ scanId: 'scan-2', trigger: 'api', status: 'QUEUED', errors: [], tracksClusters: true });
+    await store.createScan({
+      scanId: 'scan-2',
+      trigger: 'api',
+      status: 'QUEUED',
+      errors: [],
+      tracksClusters: true,
+    });
     const record = destinationRecord({ ...apiScan('scan-2'), region: undefined });
     record.requestContext.condition = 'EventAgeExceeded';
 
@@ -116,7 +126,12 @@ describe('sweep failure queue', () => {
         aborted.push(scanId);
       },
     };
-    const scheduled = { id: 'evt-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333' };
+    const scheduled = {
+      id: 'evt-1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '111122223333',
+    };
 
     const result = await handleSweepFailures(sqsEvent(destinationRecord(scheduled), 'not json'), deps);
 

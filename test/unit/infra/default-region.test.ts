@@ -56,8 +56,13 @@ describe('default region of the stack', () => {
     expect(resolveRegion.lastResolution.source).toBe('fallback');
     const classes = { Error: class ServerlessError extends Error {} };
     const plugin = new ValidateDeployParameters({ classes, service: { provider: {} } }, {});
-    expect(() => plugin.hooks['before:deploy:deploy']!()).toThrow(/no AWS region to deploy to: pass --region/);
-    const withRegion = new ValidateDeployParameters({ classes, service: { provider: {} } }, { region: 'eu-west-1' });
+    expect(() => plugin.hooks['before:deploy:deploy']!()).toThrow(
+      /no AWS region to deploy to: pass --region/,
+    );
+    const withRegion = new ValidateDeployParameters(
+      { classes, service: { provider: {} } },
+      { region: 'eu-west-1' },
+    );
     expect(() => withRegion.hooks['before:deploy:deploy']!()).not.toThrow();
   });
 

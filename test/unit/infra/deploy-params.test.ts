@@ -83,7 +83,11 @@ describe('validateDeployParameters', () => {
     ['deletionProtection', 'yes', /deletionProtection.*"true" or "false"/],
     ['apiAuth', 'cognito', /apiAuth.*"iam" or "jwt"/],
     ['apiThrottleRate', '0', /apiThrottleRate.*greater than 0/],
-    ['slackWebhookParameter', 'https://hooks.slack.com/services/x', /slackWebhookParameter.*SSM parameter name/],
+    [
+      'slackWebhookParameter',
+      'https://hooks.slack.com/services/x',
+      /slackWebhookParameter.*SSM parameter name/,
+    ],
   ])('refuses %s=%s, naming the parameter and what is wrong', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

@@ -2,7 +2,7 @@
  * Checks the packaged CloudFormation template (`npx osls package`, offline). CI packages
  * before the tests; when the template is missing this file packages it itself.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,8 @@ let resources: Record<string, Resource>;
 /** Packaged with non-default parameters: every region (`all`) and a Slack webhook parameter. */
 let variant: Template;
 let variantDir: string;
+/** What `osls package` printed for the variant. */
+let variantOutput = '';
 const SLACK_PARAMETER = '/eks-netguard/slack-webhook-url';
 
 /** Evaluates a condition of the packaged template (parameters are already literals). */
@@ -88,9 +90,13 @@ function grantedActions(statements: Record<string, any>[]): Set<string> {
  */
 function platformActions(t: Template, functionId: string): string[] {
   const actions: string[] = [];
-  const targets = (r: Resource) => JSON.stringify(r.Properties.FunctionName ?? '').includes(`"${functionId}"`);
+  const targets = (r: Resource) =>
+    JSON.stringify(r.Properties.FunctionName ?? '').includes(`"${functionId}"`);
   for (const r of Object.values(t.Resources).filter(targets)) {
-    if (r.Type === 'AWS::Lambda::EventSourceMapping' && /:sqs:|Queue/.test(JSON.stringify(r.Properties.EventSourceArn)))
+    if (
+      r.Type === 'AWS::Lambda::EventSourceMapping' &&
+      /:sqs:|Queue/.test(JSON.stringify(r.Properties.EventSourceArn))
+    )
       actions.push('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
     if (r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.DestinationConfig?.OnFailure)
       actions.push('sqs:SendMessage');
@@ -171,16 +177,13 @@ beforeAll(() => {
   for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'functions', 'infra'])
     cpSync(join(ROOT, entry), join(variantDir, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(variantDir, 'node_modules'), 'dir');
-  execFileSync(
+  const packaged = spawnSync(
     'npx',
-    [
-      'osls',
-      'package',
-      '--param=regions=all',
-      `--param=slackWebhookParameter=${SLACK_PARAMETER}`,
-    ],
-    { cwd: variantDir, stdio: 'inherit', timeout: 240_000 },
+    ['osls', 'package', '--param=regions=all', `--param=slackWebhookParameter=${SLACK_PARAMETER}`],
+    { cwd: variantDir, encoding: 'utf8', timeout: 240_000 },
   );
+  variantOutput = `${packaged.stdout}\n${packaged.stderr}`;
+  if (packaged.status !== 0) throw new Error(`osls package failed:\n${variantOutput}`);
   variant = JSON.parse(
     readFileSync(join(variantDir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'),
   );
@@ -236,6 +239,11 @@ describe('packaged template', () => {
     const roles = ofType('AWS::Lambda::Function').map(([, r]) => JSON.stringify(r.Properties.Role));
     expect(roles.length).toBeGreaterThanOrEqual(4);
     expect(new Set(roles).size).toBe(roles.length);
+  });
+
+  it('packages without esbuild warnings (the CommonJS-only import.meta branch is silenced)', () => {
+    expect(variantOutput).toContain('Service packaged');
+    expect(variantOutput).not.toMatch(/\[WARNING\]/);
   });
 
   it('runs every function on nodejs22.x arm64', () => {
@@ -447,7 +455,13 @@ describe('packaged template', () => {
       StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' } },
     });
     expect(grantedActions(fn!.statements)).toEqual(
-      new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'ssm:GetParameter', 'kms:Decrypt', 'sqs:SendMessage']),
+      new Set([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'ssm:GetParameter',
+        'kms:Decrypt',
+        'sqs:SendMessage',
+      ]),
     );
     // sqs:SendMessage only to its own dead-letter queue (its on-failure destination).
     expect(byAction('sqs:SendMessage').map((s) => s.Resource)).toEqual([
@@ -468,7 +482,7 @@ describe('packaged template', () => {
 });
 
 /** Alarms of a template that deploy with its parameters. */
-function deployedAlarms(t: Template) {
+function deployedAlarms(t: Template): Record<string, any>[] {
   return Object.entries(t.Resources)
     .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
     .filter(([, r]) => !r.Condition || conditionHolds(t, r.Condition))
@@ -480,7 +494,9 @@ describe('packaged template: nothing vanishes silently (issue 11, item 14)', () 
     const r = variant.Resources;
     const dlq = { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'Arn'] };
     expect(r.SlackForwarderSubscription!.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: dlq });
-    expect(r.SlackDashforwarderLambdaEvConf!.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: dlq } });
+    expect(r.SlackDashforwarderLambdaEvConf!.Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: dlq },
+    });
     const queue = r.SlackDeadLetterQueue!.Properties;
     expect(queue.SqsManagedSseEnabled || queue.KmsMasterKeyId).toBeTruthy();
     expect(queue.MessageRetentionPeriod).toBe(1_209_600);
@@ -551,7 +567,11 @@ describe('packaged template: nothing vanishes silently (issue 11, item 14)', () 
       'NumberOfMessagesSent',
     ]);
     const sent = onQueue.find((a) => a.MetricName === 'NumberOfMessagesSent')!;
-    expect(sent).toMatchObject({ Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(sent).toMatchObject({
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 
   it('writes a JSON access log of the HTTP API (request id, source IP, caller, route, status, latency) with the log retention', () => {

@@ -56,7 +56,7 @@ function roleStatements(): { role: string; statement: Record<string, Json> }[] {
 const OWN_TARGETS: Record<string, RegExp> = {
   dynamodb:
     /^\{"Fn::GetAtt":\["FindingsTable","Arn"\]\}$|^\{"Fn::Sub":"\$\{FindingsTable\.Arn\}\/index\/GSI\d"\}$/,
-  sqs: /^\{"Fn::GetAtt":\["(ScanQueue|ScanDeadLetterQueue)","Arn"\]\}$/,
+  sqs: /^\{"Fn::GetAtt":\["(ScanQueue|ScanDeadLetterQueue|SweepFailureQueue|SlackDeadLetterQueue)","Arn"\]\}$/,
   sns: /^\{"Ref":"AlertTopic"\}$/,
   ssm: /:ssm:.*:parameter/,
   logs: /log-group:\/aws\/lambda\/eks-netguard-[a-z0-9-]+:\*/,
@@ -123,6 +123,19 @@ describe('packaged template: security', () => {
         const principal = JSON.stringify(statement.Principal);
         const anonymous = principal === '"*"' || /"AWS":"\*"/.test(principal);
         if (anonymous) expect(statement.Condition, `${id}/${statement.Sid}`).toBeDefined();
+      }
+    }
+  });
+
+  it('lets an AWS service send to a queue only on behalf of this stack (aws:SourceArn or aws:SourceAccount)', () => {
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    expect(policies.map(([id]) => id)).toContain('SlackDeadLetterQueuePolicy');
+    for (const [id, policy] of policies) {
+      for (const statement of asList(policy.Properties.PolicyDocument.Statement) as Record<string, Json>[]) {
+        if (!statement.Principal?.Service) continue;
+        expect(JSON.stringify(statement.Condition ?? {}), `${id}/${statement.Sid}`).toMatch(
+          /aws:Source(Arn|Account)/,
+        );
       }
     }
   });

@@ -1,0 +1,492 @@
+/**
+ * CloudFormation resource types → planned inventory. Each mapper reads the resolved
+ * properties of one resource (intrinsics already evaluated) with CloudFormation's
+ * defaults where a property is absent, as the resource type reference documents them.
+ */
+import { parseCidr } from '../../core/cidr.ts';
+import type { EksCluster, SourceLocation } from '../../core/snapshot.ts';
+import { type FieldReader, permissionOf } from './cfn-fields.ts';
+import { isDeployTime } from './deploy-time.ts';
+import { eksClusterSecurityGroupId, type PlannedInventory, type PlannedLaunch } from './planned-inventory.ts';
+
+export interface MapContext {
+  inventory: PlannedInventory;
+  logicalId: string;
+  /** The planned id (or name) of this resource. */
+  id: string;
+  props: Record<string, unknown>;
+  location: SourceLocation;
+  read: FieldReader;
+  /** Stand-in public address of an EIP, by allocation id. */
+  eipAddress(allocationId: string): string | undefined;
+  /** A launch template by id or name. */
+  launchTemplate(idOrName: string): PlannedLaunch | undefined;
+  rememberLaunchTemplate(id: string, name: string | undefined, launch: PlannedLaunch): void;
+  partition: string;
+}
+
+type Mapper = (m: MapContext) => void;
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isDeployTime(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function usableIps(cidr: string | undefined): number | undefined {
+  const parsed = cidr ? parseCidr(cidr) : undefined;
+  // A new subnet has every address free but the five AWS reserves.
+  return parsed?.version === 4 ? 2 ** (32 - parsed.prefix) - 5 : undefined;
+}
+
+const vpc: Mapper = ({ inventory, id, read, location }) => {
+  const cidr = read.string('CidrBlock', { vpcId: id }, 'vpc');
+  inventory.vpcs.set(id, {
+    VpcId: id,
+    ...(cidr ? { CidrBlock: cidr } : {}),
+    CidrBlocks: cidr ? [cidr] : [],
+    Ipv6CidrBlocks: [],
+    EnableDnsSupport: read.boolean('EnableDnsSupport', { vpcId: id }, 'vpc') ?? true,
+    EnableDnsHostnames: read.boolean('EnableDnsHostnames', { vpcId: id }, 'vpc') ?? false,
+  });
+  inventory.locate(id, location);
+};
+
+const vpcCidrBlock: Mapper = ({ inventory, read, props }) => {
+  const vpcId = read.string('VpcId', { anywhere: true }, 'vpc');
+  const target = vpcId ? inventory.vpcs.get(vpcId) : undefined;
+  if (!target || !vpcId) return;
+  if (props.AmazonProvidedIpv6CidrBlock === true || props.AmazonProvidedIpv6CidrBlock === 'true')
+    inventory.ipv6Vpcs.add(vpcId);
+  const v4 = read.string('CidrBlock', { vpcId }, 'vpc');
+  if (v4) target.CidrBlocks.push(v4);
+  const v6 = read.string('Ipv6CidrBlock', { vpcId }, 'vpc');
+  if (v6) target.Ipv6CidrBlocks = [...(target.Ipv6CidrBlocks ?? []), v6];
+};
+
+const subnet: Mapper = ({ inventory, id, read, props, location }) => {
+  const vpcId = props.VpcId;
+  if (isDeployTime(vpcId))
+    inventory.subnetsOutsideFiles.set(id, `subnet ${id}'s VpcId is ${vpcId.description}`);
+  const anchor = { subnetId: id };
+  const cidr = read.string('CidrBlock', anchor, 'subnets');
+  // An IPv6 block written as a deploy-time value (a slice of the VPC's Amazon-provided block) exists; its value is unknown.
+  const v6 = props.Ipv6CidrBlock;
+  const ipv6 = v6 === undefined ? [] : isDeployTime(v6) ? [{}] : [{ Ipv6CidrBlock: String(v6) }];
+  const free = usableIps(cidr);
+  inventory.subnets.push({
+    SubnetId: id,
+    VpcId: typeof vpcId === 'string' ? vpcId : '',
+    ...(cidr ? { CidrBlock: cidr } : {}),
+    ...(read.string('AvailabilityZone', anchor, 'subnets') !== undefined
+      ? { AvailabilityZone: String(props.AvailabilityZone) }
+      : {}),
+    ...(typeof props.AvailabilityZoneId === 'string' ? { AvailabilityZoneId: props.AvailabilityZoneId } : {}),
+    ...(free !== undefined ? { AvailableIpAddressCount: free } : {}),
+    MapPublicIpOnLaunch: read.boolean('MapPublicIpOnLaunch', anchor, 'subnets') ?? false,
+    AssignIpv6AddressOnCreation: read.boolean('AssignIpv6AddressOnCreation', anchor, 'subnets') ?? false,
+    Ipv6CidrBlockAssociationSet: ipv6,
+    Tags: read.tags(anchor, 'subnets'),
+  });
+  inventory.locate(id, location);
+};
+
+const subnetCidrBlock: Mapper = ({ inventory, read, props }) => {
+  const subnetId = read.string('SubnetId', { anywhere: true }, 'subnets');
+  const target = inventory.subnets.find((s) => s.SubnetId === subnetId);
+  if (!target) return;
+  const v6 = props.Ipv6CidrBlock;
+  target.Ipv6CidrBlockAssociationSet = [
+    ...(target.Ipv6CidrBlockAssociationSet ?? []),
+    isDeployTime(v6) || v6 === undefined ? {} : { Ipv6CidrBlock: String(v6) },
+  ];
+};
+
+const routeTable: Mapper = ({ inventory, id, read, location }) => {
+  const vpcId = read.string('VpcId', { anywhere: true }, 'routeTables');
+  if (vpcId) inventory.routeTables.set(id, { RouteTableId: id, VpcId: vpcId, Routes: [], Associations: [] });
+  inventory.locate(id, location);
+};
+
+const ROUTE_TARGETS = [
+  'GatewayId',
+  'NatGatewayId',
+  'TransitGatewayId',
+  'VpcPeeringConnectionId',
+  'EgressOnlyInternetGatewayId',
+  'InstanceId',
+  'NetworkInterfaceId',
+  'LocalGatewayId',
+  'CarrierGatewayId',
+  'CoreNetworkArn',
+] as const;
+
+const route: Mapper = ({ inventory, read, props }) => {
+  const routeTableId = read.string('RouteTableId', { anywhere: true }, 'routeTables');
+  if (!routeTableId) return;
+  const anchor = { routeTableId };
+  const built: Record<string, string> = {};
+  for (const key of ['DestinationCidrBlock', 'DestinationIpv6CidrBlock', 'DestinationPrefixListId']) {
+    const value = read.string(key, anchor, 'routeTables');
+    if (value) built[key] = value;
+  }
+  for (const key of ROUTE_TARGETS) {
+    const value = props[key];
+    if (value === undefined) continue;
+    // Only an internet gateway's id decides a class (igw- is public); any other target is
+    // a default route to "something else" whatever its id will be.
+    if (isDeployTime(value)) {
+      if (key === 'GatewayId') read.string(key, anchor, 'routeTables');
+      else built[key] = `${key.replace(/Id$|Arn$/, '')}(deploy-time)`;
+    } else built[key] = String(value);
+  }
+  inventory.addRoute(routeTableId, built);
+};
+
+const routeTableAssociation: Mapper = ({ inventory, read }) => {
+  const routeTableId = read.string('RouteTableId', { anywhere: true }, 'routeTables');
+  const subnetId = read.string(
+    'SubnetId',
+    routeTableId ? { routeTableId } : { anywhere: true },
+    'routeTables',
+  );
+  if (routeTableId && subnetId) inventory.associate(subnetId, { routeTableId });
+};
+
+const gatewayAttachment: Mapper = ({ inventory, read }) => {
+  const vpcId = read.string('VpcId', { anywhere: true }, 'routeTables');
+  const gatewayId = read.string('InternetGatewayId', vpcId ? { vpcId } : { anywhere: true }, 'routeTables');
+  if (vpcId && gatewayId) inventory.attachGateway(vpcId, gatewayId);
+};
+
+const natGateway: Mapper = ({ inventory, id, read, props, location, eipAddress }) => {
+  const subnetId = read.string('SubnetId', { anywhere: true }, 'natGateways');
+  const vpcId = inventory.subnets.find((s) => s.SubnetId === subnetId)?.VpcId;
+  if (!vpcId) return;
+  const connectivity = String(props.ConnectivityType ?? 'public');
+  const allocation = read.string('AllocationId', { vpcId }, 'natGateways');
+  const address = allocation ? eipAddress(allocation) : undefined;
+  if (connectivity === 'public' && allocation && !address)
+    inventory.unknown(
+      { vpcId },
+      'natGateways',
+      `NAT gateway ${id}'s AllocationId ${allocation} is an Elastic IP not declared in the given files`,
+    );
+  inventory.natGateways.push({
+    NatGatewayId: id,
+    VpcId: vpcId,
+    ...(subnetId ? { SubnetId: subnetId } : {}),
+    State: 'available',
+    ConnectivityType: connectivity,
+    PublicIps: connectivity === 'public' && address ? [address] : [],
+  });
+  inventory.locate(id, location);
+};
+
+function permissions(m: MapContext, key: string, groupId: string, egress: boolean) {
+  const rules = m.props[key];
+  if (rules === undefined) return undefined;
+  const list = m.read.value(key, { groupId }, 'securityGroups');
+  return Array.isArray(list) ? list.map((rule) => permissionOf(record(rule), egress)) : [];
+}
+
+const securityGroup: Mapper = (m) => {
+  const { inventory, id, read, location } = m;
+  const vpcId = read.string('VpcId', { anywhere: true }, 'securityGroups');
+  if (!vpcId) return;
+  inventory.securityGroups.set(id, {
+    GroupId: id,
+    GroupName: String(m.props.GroupName ?? m.logicalId),
+    VpcId: vpcId,
+    IpPermissions: [],
+    // Without SecurityGroupEgress, CloudFormation leaves EC2's default: all traffic out.
+    IpPermissionsEgress: [],
+    Tags: read.tags({ vpcId }, 'securityGroups'),
+  });
+  inventory.locate(id, location);
+  for (const p of permissions(m, 'SecurityGroupIngress', id, false) ?? []) inventory.addRule(id, false, p);
+  const egress = permissions(m, 'SecurityGroupEgress', id, true) ?? [
+    { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+  ];
+  for (const p of egress) inventory.addRule(id, true, p);
+};
+
+const securityGroupRule =
+  (egress: boolean): Mapper =>
+  ({ inventory, read, props }) => {
+    const groupId = read.string('GroupId', { anywhere: true }, 'securityGroups');
+    if (!groupId) return;
+    const unknownField = Object.entries(props).find(([, v]) => isDeployTime(v));
+    if (unknownField) {
+      read.value(unknownField[0], { groupId }, 'securityGroups');
+      return;
+    }
+    inventory.addRule(groupId, egress, permissionOf(props, egress));
+  };
+
+const vpcEndpoint: Mapper = ({ inventory, id, read, location }) => {
+  const vpcId = read.string('VpcId', { anywhere: true }, 'vpcEndpoints');
+  if (!vpcId) return;
+  const anchor = { vpcId };
+  const serviceName = read.string('ServiceName', anchor, 'vpcEndpoints');
+  if (!serviceName) return;
+  inventory.endpoints.push({
+    VpcEndpointId: id,
+    VpcId: vpcId,
+    ServiceName: serviceName,
+    VpcEndpointType: read.string('VpcEndpointType', anchor, 'vpcEndpoints') ?? 'Gateway',
+    State: 'available',
+    // CloudFormation's default is false: an interface endpoint without it does not answer the service's name.
+    PrivateDnsEnabled: read.boolean('PrivateDnsEnabled', anchor, 'vpcEndpoints') ?? false,
+    RouteTableIds: read.strings('RouteTableIds', anchor, 'vpcEndpoints') ?? [],
+    SubnetIds: read.strings('SubnetIds', anchor, 'vpcEndpoints') ?? [],
+  });
+  inventory.locate(id, location);
+};
+
+const networkAcl: Mapper = ({ inventory, id, read, location }) => {
+  const vpcId = read.string('VpcId', { anywhere: true }, 'networkAcls');
+  if (vpcId)
+    inventory.networkAcls.set(id, {
+      NetworkAclId: id,
+      VpcId: vpcId,
+      IsDefault: false,
+      Entries: [],
+      Associations: [],
+    });
+  inventory.locate(id, location);
+};
+
+const networkAclEntry: Mapper = ({ inventory, read, props }) => {
+  const aclId = read.string('NetworkAclId', { anywhere: true }, 'networkAcls');
+  if (!aclId) return;
+  const anchor = { aclId };
+  const range = record(read.value('PortRange', anchor, 'networkAcls'));
+  const cidr = read.string('CidrBlock', anchor, 'networkAcls');
+  const cidr6 = read.string('Ipv6CidrBlock', anchor, 'networkAcls');
+  const action = read.string('RuleAction', anchor, 'networkAcls');
+  const ruleNumber = read.number('RuleNumber', anchor, 'networkAcls');
+  if (ruleNumber === undefined || !action) return;
+  inventory.addAclEntry(aclId, {
+    RuleNumber: ruleNumber,
+    Protocol: String(props.Protocol ?? '-1'),
+    RuleAction: action.toLowerCase() === 'allow' ? 'allow' : 'deny',
+    Egress: read.boolean('Egress', anchor, 'networkAcls') ?? false,
+    ...(cidr ? { CidrBlock: cidr } : {}),
+    ...(cidr6 ? { Ipv6CidrBlock: cidr6 } : {}),
+    ...(range.From !== undefined || range.To !== undefined
+      ? { PortRange: { From: Number(range.From), To: Number(range.To) } }
+      : {}),
+  });
+};
+
+const networkAclAssociation: Mapper = ({ inventory, read }) => {
+  const aclId = read.string('NetworkAclId', { anywhere: true }, 'networkAcls');
+  const subnetId = read.string('SubnetId', aclId ? { aclId } : { anywhere: true }, 'networkAcls');
+  if (aclId && subnetId) inventory.associate(subnetId, { aclId });
+};
+
+const flowLog: Mapper = ({ inventory, id, read, props }) => {
+  if (String(props.ResourceType ?? '') !== 'VPC') return;
+  const resourceId = read.string('ResourceId', { anywhere: true }, 'flowLogs');
+  if (!resourceId) return;
+  inventory.flowLogs.push({
+    FlowLogId: id,
+    ResourceId: resourceId,
+    FlowLogStatus: 'ACTIVE',
+    TrafficType: read.string('TrafficType', { vpcId: resourceId }, 'flowLogs') ?? 'ALL',
+  });
+};
+
+const launchTemplate: Mapper = ({ id, props, read, location, rememberLaunchTemplate }) => {
+  const data = record(props.LaunchTemplateData);
+  const metadata = record(data.MetadataOptions);
+  const groups = [
+    ...(read.strings('SecurityGroupIds', { anywhere: true }, 'instances', data) ?? []),
+    ...(Array.isArray(data.NetworkInterfaces) ? data.NetworkInterfaces : []).flatMap(
+      (eni) => read.strings('Groups', { anywhere: true }, 'instances', record(eni)) ?? [],
+    ),
+  ];
+  const launch: PlannedLaunch = { location };
+  if (Object.keys(metadata).length > 0) {
+    const hop = read.number('HttpPutResponseHopLimit', { anywhere: true }, 'instances', metadata);
+    launch.metadataOptions = {
+      ...(metadata.HttpEndpoint !== undefined ? { HttpEndpoint: String(metadata.HttpEndpoint) } : {}),
+      ...(metadata.HttpTokens !== undefined ? { HttpTokens: String(metadata.HttpTokens) } : {}),
+      ...(hop !== undefined ? { HttpPutResponseHopLimit: hop } : {}),
+    };
+  }
+  if (groups.length > 0) launch.securityGroupIds = groups;
+  const name = typeof props.LaunchTemplateName === 'string' ? props.LaunchTemplateName : undefined;
+  rememberLaunchTemplate(id, name, launch);
+  if (typeof data.InstanceType === 'string') launch.instanceType = data.InstanceType;
+};
+
+const cluster: Mapper = ({ inventory, id, logicalId, read, props, location, partition }) => {
+  const anchor = { cluster: id };
+  const config = record(props.ResourcesVpcConfig);
+  const network = record(props.KubernetesNetworkConfig);
+  const compute = record(props.ComputeConfig);
+  const remote = record(props.RemoteNetworkConfig);
+  const cidrsOf = (key: string) =>
+    (Array.isArray(remote[key]) ? (remote[key] as unknown[]) : []).map((n) => ({
+      cidrs: read.strings('Cidrs', anchor, 'cluster', record(n)) ?? [],
+    }));
+  const built: EksCluster = {
+    name: id,
+    arn: `arn:${partition}:eks:${inventory.region}:${inventory.accountId}:cluster/${id}`,
+    ...(props.Version !== undefined ? { version: String(props.Version) } : {}),
+    tags: read.tags(anchor, 'cluster'),
+    resourcesVpcConfig: {
+      subnetIds: read.strings('SubnetIds', anchor, 'subnets', config) ?? [],
+      securityGroupIds: read.strings('SecurityGroupIds', anchor, 'securityGroups', config) ?? [],
+      clusterSecurityGroupId: eksClusterSecurityGroupId(logicalId),
+      endpointPublicAccess: read.boolean('EndpointPublicAccess', anchor, 'cluster', config) ?? true,
+      endpointPrivateAccess: read.boolean('EndpointPrivateAccess', anchor, 'cluster', config) ?? false,
+      ...(config.PublicAccessCidrs !== undefined
+        ? { publicAccessCidrs: read.strings('PublicAccessCidrs', anchor, 'cluster', config) ?? [] }
+        : {}),
+    },
+    kubernetesNetworkConfig: {
+      ...(network.IpFamily !== undefined ? { ipFamily: String(network.IpFamily) } : {}),
+      ...(network.ServiceIpv4Cidr !== undefined ? { serviceIpv4Cidr: String(network.ServiceIpv4Cidr) } : {}),
+    },
+    ...(compute.Enabled !== undefined
+      ? { computeConfig: { enabled: read.boolean('Enabled', anchor, 'cluster', compute) ?? false } }
+      : {}),
+    ...(Object.keys(remote).length > 0
+      ? {
+          remoteNetworkConfig: {
+            remoteNodeNetworks: cidrsOf('RemoteNodeNetworks'),
+            remotePodNetworks: cidrsOf('RemotePodNetworks'),
+          },
+        }
+      : {}),
+  };
+  inventory.clusters.set(id, { cluster: built, logicalName: logicalId, location });
+  inventory.locate(built.arn, location);
+};
+
+function clusterOf(m: MapContext, what: string): string | undefined {
+  const name = m.props.ClusterName;
+  if (typeof name === 'string' && m.inventory.clusters.has(name)) return name;
+  m.inventory.notes.push(
+    `${what} ${m.logicalId} belongs to cluster ${isDeployTime(name) ? name.description : String(name)}, which no given file declares: not judged`,
+  );
+  return undefined;
+}
+
+const nodegroup: Mapper = (m) => {
+  const clusterName = clusterOf(m, 'node group');
+  if (!clusterName) return;
+  const anchor = { cluster: clusterName };
+  const remote = record(m.props.RemoteAccess);
+  const templateRef = record(m.props.LaunchTemplate);
+  const ref =
+    m.read.string('Id', anchor, 'nodegroups', templateRef) ??
+    m.read.string('Name', anchor, 'nodegroups', templateRef);
+  const launch = ref ? m.launchTemplate(ref) : undefined;
+  const name = m.id;
+  const key =
+    remote.Ec2SshKey !== undefined ? m.read.string('Ec2SshKey', anchor, 'nodegroups', remote) : undefined;
+  m.inventory.nodegroups.push({
+    clusterName,
+    nodegroup: {
+      nodegroupName: name,
+      subnets: m.read.strings('Subnets', anchor, 'nodegroups') ?? [],
+      // EKS's default instance type for a managed node group, unless the launch template sets one.
+      instanceTypes:
+        m.read.strings('InstanceTypes', anchor, 'nodegroups') ??
+        (launch?.instanceType ? [launch.instanceType] : ['t3.medium']),
+      ...(Object.keys(remote).length > 0
+        ? {
+            remoteAccess: {
+              ...(key ? { ec2SshKey: key } : {}),
+              sourceSecurityGroups:
+                m.read.strings('SourceSecurityGroups', anchor, 'nodegroups', remote) ?? [],
+            },
+          }
+        : {}),
+      tags: m.read.tags(anchor, 'nodegroups'),
+    },
+    ...(launch ? { launch } : {}),
+    location: m.location,
+  });
+  m.inventory.locate(name, m.location);
+};
+
+const fargateProfile: Mapper = (m) => {
+  const clusterName = clusterOf(m, 'Fargate profile');
+  if (!clusterName) return;
+  m.inventory.fargateProfiles.push({
+    clusterName,
+    profile: {
+      fargateProfileName: m.id,
+      subnets: m.read.strings('Subnets', { cluster: clusterName }, 'fargateProfiles') ?? [],
+    },
+    location: m.location,
+  });
+  m.inventory.locate(m.id, m.location);
+};
+
+const addon: Mapper = (m) => {
+  if (m.props.AddonName !== 'vpc-cni') return;
+  const clusterName = clusterOf(m, 'add-on');
+  if (!clusterName) return;
+  const values = m.props.ConfigurationValues;
+  m.inventory.addons.set(
+    clusterName,
+    isDeployTime(values)
+      ? { state: 'unknown', error: `its ConfigurationValues are ${values.description}` }
+      : { state: 'installed', ...(values !== undefined ? { configurationValues: String(values) } : {}) },
+  );
+};
+
+const selfManagedNodes: Mapper = ({ inventory, logicalId, props }) => {
+  const zones = Array.isArray(props.VPCZoneIdentifier) ? props.VPCZoneIdentifier : [];
+  const subnetId = zones.find((z) => typeof z === 'string') as string | undefined;
+  inventory.unknown(
+    subnetId ? { subnetId } : { anywhere: true },
+    'instances',
+    `self-managed instances (${logicalId}) are launched at deployment; their subnets and settings are not modelled`,
+  );
+};
+
+const nothing: Mapper = () => {};
+
+/** Mappers by resource type, in the order they must run (containers before what goes in them). */
+export const MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
+  'AWS::EC2::VPC': { phase: 0, map: vpc },
+  'AWS::EC2::InternetGateway': { phase: 0, map: nothing },
+  'AWS::EC2::EgressOnlyInternetGateway': { phase: 0, map: nothing },
+  'AWS::EC2::EIP': { phase: 0, map: nothing },
+  'AWS::EC2::TransitGateway': { phase: 0, map: nothing },
+  'AWS::EC2::TransitGatewayAttachment': { phase: 0, map: nothing },
+  'AWS::EC2::TransitGatewayVpcAttachment': { phase: 0, map: nothing },
+  'AWS::EC2::VPNGateway': { phase: 0, map: nothing },
+  'AWS::EC2::VPCPeeringConnection': { phase: 0, map: nothing },
+  'AWS::EC2::LaunchTemplate': { phase: 0, map: launchTemplate },
+  'AWS::EC2::VPCCidrBlock': { phase: 1, map: vpcCidrBlock },
+  'AWS::EC2::Subnet': { phase: 1, map: subnet },
+  'AWS::EC2::SubnetCidrBlock': { phase: 2, map: subnetCidrBlock },
+  'AWS::EC2::RouteTable': { phase: 1, map: routeTable },
+  'AWS::EC2::SecurityGroup': { phase: 1, map: securityGroup },
+  'AWS::EC2::NetworkAcl': { phase: 1, map: networkAcl },
+  'AWS::EKS::Cluster': { phase: 1, map: cluster },
+  'AWS::EC2::Route': { phase: 2, map: route },
+  'AWS::EC2::SubnetRouteTableAssociation': { phase: 2, map: routeTableAssociation },
+  'AWS::EC2::VPCGatewayAttachment': { phase: 2, map: gatewayAttachment },
+  'AWS::EC2::NatGateway': { phase: 2, map: natGateway },
+  'AWS::EC2::SecurityGroupIngress': { phase: 2, map: securityGroupRule(false) },
+  'AWS::EC2::SecurityGroupEgress': { phase: 2, map: securityGroupRule(true) },
+  'AWS::EC2::VPCEndpoint': { phase: 2, map: vpcEndpoint },
+  'AWS::EC2::NetworkAclEntry': { phase: 2, map: networkAclEntry },
+  'AWS::EC2::SubnetNetworkAclAssociation': { phase: 2, map: networkAclAssociation },
+  'AWS::EC2::FlowLog': { phase: 2, map: flowLog },
+  'AWS::EKS::Nodegroup': { phase: 2, map: nodegroup },
+  'AWS::EKS::FargateProfile': { phase: 2, map: fargateProfile },
+  'AWS::EKS::Addon': { phase: 2, map: addon },
+  'AWS::AutoScaling::AutoScalingGroup': { phase: 2, map: selfManagedNodes },
+  'AWS::EC2::Instance': { phase: 2, map: selfManagedNodes },
+  'AWS::CloudFormation::Stack': { phase: 0, map: nothing },
+};
