@@ -59,8 +59,10 @@ import {
   LIVE_SUPPRESSIONS_PK,
   SK_CLUSTER,
   SK_SCAN,
+  SCANS_PK,
   SK_SUPPRESSION,
   scanClusterSk,
+  scanListSk,
   scanPk,
   scanToItem,
   suppressionPk,
@@ -324,7 +326,9 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
         UpdateExpression:
           'SET #status = :status, #type = :type, #scanId = :id, #trigger = if_not_exists(#trigger, :trigger), ' +
           '#startedAt = if_not_exists(#startedAt, :startedAt), #errors = if_not_exists(#errors, :errors), ' +
-          '#expiresAt = if_not_exists(#expiresAt, :expiresAt)' +
+          '#expiresAt = if_not_exists(#expiresAt, :expiresAt), ' +
+          // The scans list (GET /scans) orders headers by their first start time.
+          '#g1pk = :scansPk, #g1sk = if_not_exists(#g1sk, :g1sk)' +
           (record.accountId ? ', #accountId = :accountId' : ''),
         ExpressionAttributeNames: {
           '#status': 'status',
@@ -334,6 +338,8 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
           '#startedAt': 'startedAt',
           '#errors': 'errors',
           '#expiresAt': 'expiresAt',
+          '#g1pk': 'GSI1PK',
+          '#g1sk': 'GSI1SK',
           ...(record.accountId ? { '#accountId': 'accountId' } : {}),
         },
         ExpressionAttributeValues: {
@@ -344,6 +350,8 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
           ':startedAt': record.startedAt ?? new Date(0).toISOString(),
           ':errors': record.errors,
           ':expiresAt': item.expiresAt ?? 0,
+          ':scansPk': SCANS_PK,
+          ':g1sk': scanListSk(record.startedAt ?? new Date(0).toISOString(), record.scanId),
           ...(record.accountId ? { ':accountId': record.accountId } : {}),
         },
       }),
@@ -375,6 +383,7 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
           ExpressionAttributeValues: { ':status': status, ':at': finishedAt, ':none': [], ':errors': errors },
         }),
       );
+      await this.recordOpenCounts(scanId);
       return;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
@@ -474,8 +483,34 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
         }),
       );
     } catch (error) {
+      // Another writer finalized it (and records the counts itself).
       if (!isConditionalFailure(error)) throw error;
+      return;
     }
+    await this.recordOpenCounts(scanId);
+  }
+
+  /**
+   * The counts history behind the console's trend: OPEN findings by severity over every
+   * live cluster, as they stand now that the scan is final, kept on the scan header. One
+   * Query of the cluster list (no finding is read) and one UpdateItem per finished scan.
+   */
+  private async recordOpenCounts(scanId: string): Promise<void> {
+    const counts = emptyCounts();
+    for (const cluster of await this.listAllClusters()) {
+      if (cluster.deletedAt) continue;
+      for (const severity of SEVERITIES) counts[severity] += cluster.openCounts[severity] ?? 0;
+    }
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: scanPk(scanId), SK: SK_SCAN },
+        UpdateExpression: 'SET #counts = :counts',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#counts': 'openCounts' },
+        ExpressionAttributeValues: { ':counts': counts },
+      }),
+    );
   }
 
   /**
@@ -510,6 +545,7 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
         ExpressionAttributeValues: { ':status': 'FAILED', ':at': finishedAt, ':none': [], ':errors': errors },
       }),
     );
+    await this.recordOpenCounts(scanId);
   }
 
   // ----- scans (API) -------------------------------------------------------------------

@@ -80,6 +80,12 @@ export interface ScanRecord {
   tracksClusters?: boolean;
   /** How many clusters a tracked scan was split into; absent until they are all enqueued. */
   expectedClusters?: number;
+  /**
+   * Counts history (the console's trend): OPEN findings by severity over every cluster the
+   * store knows, as they stood when the scan became final. Absent until then, and on scans
+   * recorded before this field existed.
+   */
+  openCounts?: SeverityCounts;
 }
 
 /** What one processing of a tracked scan did to one cluster (see {@link ScanRecord.tracksClusters}). */

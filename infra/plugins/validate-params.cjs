@@ -34,7 +34,10 @@ class ValidateDeployParameters {
     const validate = () => this.validate();
     this.hooks = {
       'before:package:initialize': validate,
-      'before:deploy:function:initialize': validate,
+      'before:deploy:function:initialize': () => {
+        this.requireRegion();
+        return validate();
+      },
       'before:deploy:deploy': () => this.requireRegion(),
     };
   }

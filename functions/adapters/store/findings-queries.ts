@@ -23,6 +23,7 @@ import {
   fromItem,
   type Item,
   LIVE_SUPPRESSIONS_PK,
+  SCANS_PK,
   SK_CLUSTER,
 } from './items.ts';
 import { INDEX } from './table-definition.ts';
@@ -35,6 +36,35 @@ const STATUSES: readonly FindingStatus[] = ['OPEN', 'SUPPRESSED', 'RESOLVED'];
  */
 const TIME_ID_KEY = /^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[A-Za-z0-9._:-]{1,128}$/;
 const CLUSTER_KEY = /^\d{12}#[a-z0-9-]+#[A-Za-z0-9_-]{1,100}$/;
+/** Position in the severity order: rank, cluster, region, rule, finding id (see {@link severityKey}). */
+const SEVERITY_KEY = /^[0-3]#[A-Za-z0-9_-]{1,100}#[a-z0-9-]+#[a-z0-9-]+#[A-Za-z0-9._:-]{1,128}$/;
+/** Worst first: the rank of a severity in the `sort=severity` order. */
+const SEVERITY_ORDER = [...SEVERITIES].reverse();
+/** Attribute carrying the computed sort key of an item read for the severity order. */
+const SORT_KEY = '__sortKey';
+
+/**
+ * Sort key of a finding in the severity order. `#` sorts below every character a part may
+ * hold, so comparing these strings compares (rank, cluster, region, rule, id) in turn.
+ */
+function severityKey(rank: number, item: Item): string {
+  return [rank, item.clusterName, item.region, item.ruleId, item.id].join('#');
+}
+
+/** Case-insensitive match of the free-text search against resource id and title. */
+function matchesText(item: Item, text: string): boolean {
+  const needle = text.toLowerCase();
+  return [item.resourceId, item.title].some((v) => typeof v === 'string' && v.toLowerCase().includes(needle));
+}
+
+/** Which index partitions serve a findings filter, and the filters left for the partitions. */
+interface FindingsPlan {
+  index: string;
+  pkName: string;
+  skName: string;
+  partitions: string[];
+  filters: Record<string, string>;
+}
 
 interface PartitionQuery {
   index: string;
@@ -49,6 +79,8 @@ interface PartitionQuery {
   filters?: Record<string, string>;
   /** Extra filter condition (no values). */
   condition?: string;
+  /** Filter no expression can say (case-insensitive text), applied to each item read. */
+  accept?: (item: Item) => boolean;
 }
 
 export class FindingsQueries implements ApiStore {
@@ -60,53 +92,71 @@ export class FindingsQueries implements ApiStore {
 
   async queryFindings(filter: FindingsFilter, limit: number, after?: string): Promise<Page<StoredFinding>> {
     checkPosition(after, TIME_ID_KEY);
-    const rest: Record<string, string | undefined> = {
-      status: filter.status,
-      severity: filter.severity,
-      region: filter.region,
-      accountId: filter.accountId,
-      clusterName: filter.clusterName,
-      ruleId: filter.ruleId,
-    };
-    let index: string;
-    let skName: string;
-    let partitions: string[];
-    // The most selective index serves the query; the other filters apply to its partition.
-    if (filter.clusterName !== undefined) {
-      [index, skName, partitions] = [INDEX.byCluster, 'GSI2SK', [findingClusterPk(filter.clusterName)]];
-      rest.clusterName = undefined;
-    } else if (filter.ruleId !== undefined) {
-      [index, skName, partitions] = [INDEX.byRule, 'GSI3SK', [findingRulePk(filter.ruleId)]];
-      rest.ruleId = undefined;
-    } else {
-      const statuses = filter.status ? [filter.status] : STATUSES;
-      const severities = filter.severity ? [filter.severity] : SEVERITIES;
-      partitions = statuses.flatMap((s) => severities.map((v) => findingStatusPk(s, v)));
-      [index, skName] = [INDEX.byStatus, 'GSI1SK'];
-      rest.status = undefined;
-      rest.severity = undefined;
-    }
-    const filters = Object.fromEntries(
-      Object.entries(rest).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
-    const pkName = skName.replace('SK', 'PK');
+    const plan = planFindings(filter);
     // One item more than asked tells whether another page exists, so the last page has no cursor.
     const pages = await Promise.all(
-      partitions.map((pk) =>
+      plan.partitions.map((pk) =>
         this.queryPartition({
-          index,
-          pkName,
-          skName,
-          pk,
-          descending: true,
+          ...planQuery(plan, pk, filter),
           want: limit + 1,
-          filters,
           ...(after ? { after } : {}),
         }),
       ),
     );
-    const merged = pages.flat().sort((a, b) => (String(a[skName]) < String(b[skName]) ? 1 : -1));
-    return page(merged, limit, skName, (item) => fromItem<StoredFinding>(item));
+    const merged = pages
+      .flat()
+      .sort((a, b) => (String(a[plan.skName]) < String(b[plan.skName]) ? 1 : -1));
+    return page(merged, limit, plan.skName, (item) => fromItem<StoredFinding>(item));
+  }
+
+  /**
+   * Findings worst severity first, then by cluster, region and rule (`sort=severity`). Each
+   * severity is read whole from the index that serves the filter (never a table scan), only
+   * as far as the page needs: a page of CRITICAL findings never reads the LOW ones.
+   */
+  async queryFindingsBySeverity(
+    filter: FindingsFilter,
+    limit: number,
+    after?: string,
+  ): Promise<Page<StoredFinding>> {
+    checkPosition(after, SEVERITY_KEY);
+    const collected: Item[] = [];
+    for (let rank = after ? Number(after[0]) : 0; rank < SEVERITY_ORDER.length; rank++) {
+      if (collected.length > limit) break;
+      const severity = SEVERITY_ORDER[rank] as (typeof SEVERITIES)[number];
+      if (filter.severity !== undefined && filter.severity !== severity) continue;
+      const plan = planFindings({ ...filter, severity });
+      const pages = await Promise.all(
+        plan.partitions.map((pk) =>
+          this.queryPartition({ ...planQuery(plan, pk, filter), want: Number.POSITIVE_INFINITY }),
+        ),
+      );
+      const keyed = pages
+        .flat()
+        .map((item) => ({ ...item, [SORT_KEY]: severityKey(rank, item) }))
+        .filter((item) => after === undefined || String(item[SORT_KEY]) > after)
+        .sort((a, b) => (String(a[SORT_KEY]) < String(b[SORT_KEY]) ? -1 : 1));
+      collected.push(...keyed);
+    }
+    return page(collected, limit, SORT_KEY, (item) => {
+      const { [SORT_KEY]: _key, ...rest } = item;
+      return fromItem<StoredFinding>(rest);
+    });
+  }
+
+  /** Scan headers, newest start first (`GET /scans`). */
+  async queryScans(limit: number, after?: string): Promise<Page<ScanRecord>> {
+    checkPosition(after, TIME_ID_KEY);
+    const items = await this.queryPartition({
+      index: INDEX.byStatus,
+      pkName: 'GSI1PK',
+      skName: 'GSI1SK',
+      pk: SCANS_PK,
+      descending: true,
+      want: limit + 1,
+      ...(after ? { after } : {}),
+    });
+    return page(items, limit, 'GSI1SK', (item) => fromItem<ScanRecord>(item));
   }
 
   getFinding(id: string): Promise<StoredFinding | undefined> {
@@ -227,15 +277,67 @@ export class FindingsQueries implements ApiStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ScanIndexForward: !query.descending,
-          Limit: query.want,
+          ...(Number.isFinite(query.want) ? { Limit: query.want } : {}),
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      found.push(...((answer.Items as Item[] | undefined) ?? []));
+      const items = (answer.Items as Item[] | undefined) ?? [];
+      found.push(...(query.accept ? items.filter(query.accept) : items));
       startKey = answer.LastEvaluatedKey;
     } while (startKey && found.length < query.want);
     return found.slice(0, query.want);
   }
+}
+
+/** The most selective index serves the query; the other filters apply to its partitions. */
+function planFindings(filter: FindingsFilter): FindingsPlan {
+  const rest: Record<string, string | undefined> = {
+    status: filter.status,
+    severity: filter.severity,
+    region: filter.region,
+    accountId: filter.accountId,
+    clusterName: filter.clusterName,
+    ruleId: filter.ruleId,
+  };
+  let index: string;
+  let skName: string;
+  let partitions: string[];
+  if (filter.clusterName !== undefined) {
+    [index, skName, partitions] = [INDEX.byCluster, 'GSI2SK', [findingClusterPk(filter.clusterName)]];
+    rest.clusterName = undefined;
+  } else if (filter.ruleId !== undefined) {
+    [index, skName, partitions] = [INDEX.byRule, 'GSI3SK', [findingRulePk(filter.ruleId)]];
+    rest.ruleId = undefined;
+  } else {
+    const statuses = filter.status ? [filter.status] : STATUSES;
+    const severities = filter.severity ? [filter.severity] : SEVERITIES;
+    partitions = statuses.flatMap((s) => severities.map((v) => findingStatusPk(s, v)));
+    [index, skName] = [INDEX.byStatus, 'GSI1SK'];
+    rest.status = undefined;
+    rest.severity = undefined;
+  }
+  const filters = Object.fromEntries(
+    Object.entries(rest).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  return { index, pkName: skName.replace('SK', 'PK'), skName, partitions, filters };
+}
+
+/** The partition query of one partition of a plan (without its size and position). */
+function planQuery(
+  plan: FindingsPlan,
+  pk: string,
+  filter: FindingsFilter,
+): Omit<PartitionQuery, 'want' | 'after'> {
+  const text = filter.text;
+  return {
+    index: plan.index,
+    pkName: plan.pkName,
+    skName: plan.skName,
+    pk,
+    descending: true,
+    filters: plan.filters,
+    ...(text ? { accept: (item: Item) => matchesText(item, text) } : {}),
+  };
 }
 
 function checkPosition(after: string | undefined, shape: RegExp): void {

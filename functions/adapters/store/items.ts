@@ -32,6 +32,13 @@ export const FINDING_PREFIX = 'FINDING#';
 export const CLUSTERS_PK = 'CLUSTERS';
 export const LIVE_SUPPRESSIONS_PK = 'SUPPRESSIONS';
 export const DELETED_SUPPRESSIONS_PK = 'SUPPRESSIONS#DELETED';
+/** GSI1 partition of scan headers: `GET /scans` lists them newest first. */
+export const SCANS_PK = 'SCANS';
+
+/** GSI1 sort key of a scan header: start time, then id so that keys are unique. */
+export function scanListSk(startedAt: string, scanId: string): string {
+  return `${startedAt}#${scanId}`;
+}
 
 export function clusterPk(key: ClusterKey): string {
   return `CLUSTER#${key.accountId}#${key.region}#${key.clusterName}`;
@@ -127,6 +134,7 @@ export function scanToItem(scan: ScanRecord, retentionDays: number): Item {
     PK: scanPk(scan.scanId),
     SK: SK_SCAN,
     type: 'SCAN',
+    ...(at ? { GSI1PK: SCANS_PK, GSI1SK: scanListSk(at, scan.scanId) } : {}),
     ...(at ? { [TTL_ATTRIBUTE]: expiryEpoch(at, retentionDays) } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { Finding, RuleDefinition, Severity } from '../../core/model.ts';
 import { templateAsPlaceholders } from '../../core/remediation.ts';
 import { UsageError } from '../errors.ts';
 import type { ScanReport, SuppressedReportFinding } from '../report.ts';
+import { plannedArtifactUri } from './sarif-location.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   CRITICAL: 'error',
@@ -114,7 +115,7 @@ function locationOf(f: Finding, options: SarifOptions): Location {
   if (planned && 'file' in planned) {
     return {
       physicalLocation: {
-        artifactLocation: { uri: sarifArtifactUri(planned.file) },
+        artifactLocation: { uri: plannedArtifactUri(planned.file) },
         region: {
           startLine: Math.max(1, planned.line),
           ...(planned.column ? { startColumn: planned.column } : {}),
