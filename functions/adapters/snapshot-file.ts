@@ -112,12 +112,81 @@ export function parseSnapshot(
   return reportUndescribedVpcs(keepOwnVpcItems(result.data as Snapshot));
 }
 
+/** Deeper than any real snapshot (about 10 levels); refused before validation walks it recursively. */
+export const MAX_SNAPSHOT_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, measured without recursion (stops past `limit`). */
+function nestingDepth(document: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[document, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(value as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** JSON text → document, refusing garbage and absurd nesting with one line naming the source. */
+function parseJsonDocument(text: string, source: string): unknown {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotFileError(`${source}: not valid JSON (${systemMessage(error)})`, { cause: error });
+  }
+  if (nestingDepth(document, MAX_SNAPSHOT_DEPTH) > MAX_SNAPSHOT_DEPTH) {
+    throw new SnapshotFileError(
+      `${source}: not a valid snapshot: nested more than ${MAX_SNAPSHOT_DEPTH} levels deep`,
+    );
+  }
+  return document;
+}
+
+/** Reads all of a stream (standard input), refusing more than `maxBytes` as soon as it is exceeded. */
+async function readStream(stream: AsyncIterable<unknown>, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > maxBytes) {
+      throw new SnapshotFileError(
+        `-: snapshot on standard input is above the ${formatBytes(maxBytes)} limit; scan fewer regions or clusters`,
+      );
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
- * Reads and validates a snapshot file.
+ * Reads and validates a snapshot file; `-` reads standard input (`options.stdin`).
  * @throws SnapshotFileError (one line: what is wrong and with which file)
  */
-export async function readSnapshotFile(path: string, options: { maxBytes?: number } = {}): Promise<Snapshot> {
+export async function readSnapshotFile(
+  path: string,
+  options: { maxBytes?: number; stdin?: AsyncIterable<unknown>; now?: () => Date } = {},
+): Promise<Snapshot> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
+  if (path === '-') {
+    if (!options.stdin)
+      throw new SnapshotFileError('-: standard input is not available to read a snapshot from');
+    let text: string;
+    try {
+      text = await readStream(options.stdin, maxBytes);
+    } catch (error) {
+      if (error instanceof SnapshotFileError) throw error;
+      throw new SnapshotFileError(`cannot read a snapshot from standard input: ${systemMessage(error)}`, {
+        cause: error,
+      });
+    }
+    // Piped output of a collection is as fresh as the moment it is read.
+    const scannedAt = (options.now ?? (() => new Date()))().toISOString();
+    return parseSnapshot(parseJsonDocument(text, 'standard input'), 'standard input', { scannedAt });
+  }
   let size: number;
   let modifiedAt: string;
   try {
@@ -146,12 +215,7 @@ export async function readSnapshotFile(path: string, options: { maxBytes?: numbe
       cause: error,
     });
   }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new SnapshotFileError(`${path}: not valid JSON (${systemMessage(error)})`, { cause: error });
-  }
+  const document = parseJsonDocument(text, path);
   // A hand-written file without `scannedAt` was, at the latest, observed when it was saved.
   return parseSnapshot(document, path, { scannedAt: modifiedAt });
 }

@@ -25,6 +25,8 @@ export interface CliDeps {
   collect?: LiveCollector;
   /** The stream behind `stderr`, for the progress display (a spinner when it is a terminal). */
   stderrStream?: ProgressStream;
+  /** Standard input, read by `--snapshot-in -`. */
+  stdin?: AsyncIterable<unknown>;
 }
 
 const TOOL_VERSION: string = createRequire(import.meta.url)('../../package.json').version;
@@ -62,7 +64,10 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
     )
     .option('--cluster <name>', 'only this cluster (repeatable)', repeatable, [])
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (e.g. moto_server)')
-    .option('--snapshot-in <file>', 'scan a saved snapshot file instead of calling AWS')
+    .option(
+      '--snapshot-in <file>',
+      'scan a saved snapshot file instead of calling AWS (- reads standard input)',
+    )
     // Short spelling people reach for; DESIGN.md's name is --snapshot-in.
     .addOption(new Option('--snapshot <file>', 'same as --snapshot-in').hideHelp())
     .option('--snapshot-out <file>', 'save the collected snapshot as JSON')
@@ -117,6 +122,7 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
           collect: deps.collect ?? collectLive,
           toolVersion: TOOL_VERSION,
           ...(deps.stderrStream ? { progressStream: deps.stderrStream } : {}),
+          ...(deps.stdin ? { stdin: deps.stdin } : {}),
         },
       );
       setExit(code);

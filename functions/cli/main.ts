@@ -34,6 +34,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   now: () => new Date(),
   stderrStream: process.stderr,
+  stdin: process.stdin,
 });
 
 // An AWS call aborted at the --timeout deadline can leave a socket the SDK has not

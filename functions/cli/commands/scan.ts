@@ -65,6 +65,8 @@ export interface ScanDeps {
   toolVersion: string;
   /** Where progress goes (stderr); a spinner when it is a terminal. */
   progressStream?: ProgressStream;
+  /** Standard input, for `--snapshot-in -`. */
+  stdin?: AsyncIterable<unknown>;
 }
 
 /** Parses `--fail-on` case-insensitively (`high`, `HIGH`). */
@@ -111,7 +113,10 @@ async function loadSnapshot(options: ScanOptions, deps: ScanDeps): Promise<Loade
   const selection = parseRegionFlags(options.region);
   if (options.demo) return fromSnapshot(demoSnapshot(), selection, options, deps, 'the demo account');
   if (options.snapshotIn) {
-    const snapshot = await readSnapshotFile(options.snapshotIn);
+    const snapshot = await readSnapshotFile(options.snapshotIn, {
+      ...(deps.stdin ? { stdin: deps.stdin } : {}),
+      now: deps.now,
+    });
     return fromSnapshot(snapshot, selection, options, deps, options.snapshotIn);
   }
   const snapshot = await collectLiveSnapshot(selection, options, deps);
