@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 
-export const FUNCTIONS = ['sweep', 'on-change', 'scan-cluster', 'api', 'slack-forwarder'] as const;
+export const FUNCTIONS = ['sweep', 'on-change', 'scan-vpc', 'api', 'slack-forwarder'] as const;
 
 /** SDK packages → the client class a baseline imports from them. */
 const SDK_CLASSES: Record<string, string> = {
@@ -53,6 +53,8 @@ const OPTIONS: BuildOptions & { metafile: true } = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   mainFields: ['module', 'main'],
+  // serverless.yml `custom.esbuild.external`: packaged beside the bundle, loaded on first use.
+  external: ['yaml'],
   metafile: true,
   logLevel: 'silent',
 };

@@ -7,6 +7,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { SecurityHubExporter } from '../functions/adapters/security-hub-exporter.ts';
 import type { AlertMessage } from '../functions/core/alert-message.ts';
 import type { Notifier } from '../functions/core/ports.ts';
 
@@ -81,6 +82,19 @@ export function countWrites(client: DynamoDBDocumentClient): WriteCounts & { res
 }
 
 /** A notifier that only counts (and keeps the transitions it was told about). */
+/**
+ * The real Security Hub exporter on a client that answers every call as accepted and
+ * counts it: what a sweep would cost in Security Hub calls (batches of 100 included).
+ */
+export function countingSecurityHub(): { exporter: SecurityHubExporter; calls: { count: number } } {
+  const calls = { count: 0 };
+  const send = async (command: { input: { Findings?: unknown[] } }) => {
+    calls.count += 1;
+    return { FailedCount: 0, SuccessCount: command.input.Findings?.length ?? 0, FailedFindings: [] };
+  };
+  return { exporter: new SecurityHubExporter({ clientFor: () => ({ send }) as never }), calls };
+}
+
 export class CountingNotifier implements Notifier {
   publishes = 0;
   async publish(_message: AlertMessage): Promise<void> {

@@ -2,13 +2,13 @@
  * Measures one account size in the current process (run.ts starts one process per size,
  * so heap and RSS figures belong to that size alone): collect through the fake AWS,
  * evaluate against JSON.parse, first sweep and unchanged re-sweep against dynalite, the
- * event storm, and the API calls of the deployed per-cluster scan path.
+ * event storm, and the API calls of the deployed scan path (sweep → one scan-vpc per VPC).
  */
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createAwsClients, EMULATOR_CREDENTIALS } from '../functions/adapters/aws-clients.ts';
-import { startDynalite } from '../functions/adapters/dynalite-server.ts';
+import { createFindingsTable, startDynalite } from '../functions/adapters/dynalite-server.ts';
 import { createDocumentClient, createFindingsStore } from '../functions/adapters/findings-store.ts';
 import { collectInventory } from '../functions/adapters/inventory-collector.ts';
 import { DEFAULT_RULE_CONFIG } from '../functions/core/config.ts';
@@ -16,7 +16,8 @@ import { evaluateSnapshot } from '../functions/core/evaluate.ts';
 import { processSnapshot } from '../functions/core/process-scan.ts';
 import { RULES } from '../functions/core/rules/index.ts';
 import type { Snapshot } from '../functions/core/snapshot.ts';
-import { CountingNotifier, countWrites } from './counting.ts';
+import { CountingNotifier, countingSecurityHub, countWrites } from './counting.ts';
+import { type DeployedSweepResult, deployedSweep } from './deployed.ts';
 import { computeFloor, installFakeAws } from './fake-aws.ts';
 import { generateAccount, SIZES, type SizeName } from './generator.ts';
 import { runStorm, type StormResult } from './storm.ts';
@@ -46,8 +47,12 @@ export interface SizeResult {
     byOperation: Record<string, number>;
     floorByOperation: Record<string, number>;
   };
-  /** The deployed path: one scan-cluster collection per cluster (the sweep enqueues one scan per cluster). */
-  perClusterScanCalls: { total: number; ratio: number; byOperation: Record<string, number> } | null;
+  /**
+   * The deployed path: the sweep and every scan-vpc invocation it causes, on a store of
+   * its own. `first`: the store knows no cluster (their VPCs found by the scans of new
+   * clusters); `steady`: an hour later, one scan per VPC from the stored index.
+   */
+  deployedScanCalls: { first: DeployedSweepResult; steady: DeployedSweepResult };
   collectMs: number;
   collectCpuMs: number;
   evaluateMs: number;
@@ -62,13 +67,14 @@ export interface SizeResult {
   accountHeapMB: number;
   /** peakHeapMB − accountHeapMB: what the scanner itself (plus in-process dynalite) held at peak. */
   scannerHeapMB: number;
-  /** Peak heapUsed (MB, account data included) per phase: collect, evaluate, sweeps, storm, perClusterPath. */
+  /** Peak heapUsed (MB, account data included) per phase: collect, evaluate, sweeps, storm, deployedPath. */
   heapByPhaseMB: Record<string, number>;
   /** heapUsed right after a full GC at the end of each phase: what the phase left alive. */
   liveHeapAfterPhaseMB: Record<string, number>;
   peakRssMB: number;
-  firstSweep: { findingWrites: number; itemWrites: number; publishes: number };
-  resweep: { findingWrites: number; itemWrites: number; publishes: number };
+  /** `securityHubCalls`: Security Hub calls with the export on (securityHub=true). */
+  firstSweep: { findingWrites: number; itemWrites: number; publishes: number; securityHubCalls: number };
+  resweep: { findingWrites: number; itemWrites: number; publishes: number; securityHubCalls: number };
   storm: StormResult;
   repetitions: number;
 }
@@ -129,15 +135,8 @@ const median = (values: number[]) => {
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/**
- * @param quick skips the per-cluster scan path (its figures are then null) to stay under a minute.
- */
-export async function measureSize(
-  size: SizeName,
-  repetitions: number,
-  quick = false,
-  seed = 1,
-): Promise<SizeResult> {
+/** Every phase runs in `--quick` too (only the repetitions, the caller's, are fewer). */
+export async function measureSize(size: SizeName, repetitions: number, seed = 1): Promise<SizeResult> {
   const gc = gcFunction();
   const account = generateAccount(size, seed);
   const fake = installFakeAws(account);
@@ -192,8 +191,15 @@ export async function measureSize(
       const writes = countWrites(doc);
       const store = createFindingsStore({ tableName: dynamo.tableName, client: doc });
       const notifier = new CountingNotifier();
+      const securityHub = countingSecurityHub();
       let clock = T0;
-      const deps = { repository: store, suppressions: store, notifier, clock: { now: () => clock } };
+      const deps = {
+        repository: store,
+        suppressions: store,
+        notifier,
+        clock: { now: () => clock },
+        securityHub: securityHub.exporter,
+      };
       const first = await timed(() =>
         processSnapshot(deps, {
           scanId: 'bench-first',
@@ -210,10 +216,12 @@ export async function measureSize(
         findingWrites: writes.findingWrites,
         itemWrites: writes.itemWrites,
         publishes: notifier.publishes,
+        securityHubCalls: securityHub.calls.count,
       };
 
       writes.reset();
       notifier.publishes = 0;
+      securityHub.calls.count = 0;
       const T1 = new Date(T0.getTime() + 3600_000);
       clock = T1;
       const again = await collect(T1);
@@ -231,6 +239,7 @@ export async function measureSize(
         findingWrites: writes.findingWrites,
         itemWrites: writes.itemWrites,
         publishes: notifier.publishes,
+        securityHubCalls: securityHub.calls.count,
       };
 
       heap.phase('storm');
@@ -241,12 +250,23 @@ export async function measureSize(
         () => fake.calls.total(),
       );
 
-      // The deployed path: the sweep enqueues one scan per cluster; each collects its cluster.
-      heap.phase('perClusterPath');
-      fake.calls.reset();
-      if (!quick) for (const cluster of account.clusters) await collect(T1, [cluster.name!]);
-      const perCluster = { ...fake.calls.byOperation };
-      const perClusterTotal = quick ? null : fake.calls.total();
+      // The deployed path: sweep → SQS FIFO → one scan-vpc per message, on a table of its own.
+      heap.phase('deployedPath');
+      const deployedTable = 'eks-netguard-bench-deployed';
+      await createFindingsTable(dynamo.client, deployedTable);
+      const deployedDoc = createDocumentClient(dynamo.client);
+      const deployed = {
+        clients,
+        region: account.region,
+        accountId: account.accountId,
+        store: createFindingsStore({ tableName: deployedTable, client: deployedDoc }),
+        writes: countWrites(deployedDoc),
+        floor: floor.total,
+        calls: fake.calls,
+      };
+      const T2 = new Date(T1.getTime() + 3600_000);
+      const deployedFirst = await deployedSweep({ ...deployed, at: T2 });
+      const deployedSteady = await deployedSweep({ ...deployed, at: new Date(T2.getTime() + 3600_000) });
       heap.phase('done');
 
       const evaluateMs = median(evaluations.map((e) => e.wallMs));
@@ -272,14 +292,7 @@ export async function measureSize(
           byOperation: apiCalls,
           floorByOperation: floor.byOperation,
         },
-        perClusterScanCalls:
-          perClusterTotal === null
-            ? null
-            : {
-                total: perClusterTotal,
-                ratio: round(perClusterTotal / floor.total, 3),
-                byOperation: perCluster,
-              },
+        deployedScanCalls: { first: deployedFirst, steady: deployedSteady },
         collectMs: round(collected.wallMs),
         collectCpuMs: round(collected.cpuMs),
         evaluateMs: round(evaluateMs),
@@ -313,7 +326,7 @@ export async function measureSize(
 if (process.argv[1]?.endsWith('measure.ts')) {
   const size = (process.argv[2] ?? 'S') as SizeName;
   const repetitions = Number(process.argv[3] ?? 3);
-  measureSize(size, repetitions, process.argv[4] === 'quick').then(
+  measureSize(size, repetitions).then(
     (result) => {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       process.exit(0);

@@ -13,10 +13,14 @@ import { resolve } from 'node:path';
 import { type ColdStartResult, measureColdStart } from './cold-start.ts';
 import type { SizeName } from './generator.ts';
 import type { SizeResult } from './measure.ts';
+import { measurePlanned, type PlannedResult } from './planned.ts';
 
 /** The issue's targets; each result row says whether it met them. */
 export const TARGETS = {
   apiCallsToFloor: 1.1,
+  /** The storm of 1,000 events over 3 VPCs. */
+  stormEc2Calls: 50,
+  stormSqsCalls: 100,
   evaluateToParse: 2,
   peakHeapMB: 512,
   initToBaseline: 1.15,
@@ -90,10 +94,21 @@ function measureInChild(size: SizeName, repetitions: number, quick: boolean): Pr
 function check(result: SizeResult) {
   return {
     apiCalls: result.apiCalls.ratio <= TARGETS.apiCallsToFloor,
+    deployedApiCalls:
+      result.deployedScanCalls.first.ratio <= TARGETS.apiCallsToFloor &&
+      result.deployedScanCalls.steady.ratio <= TARGETS.apiCallsToFloor,
+    deployedResweep:
+      result.deployedScanCalls.steady.findingWrites === 0 && result.deployedScanCalls.steady.publishes === 0,
     evaluate: result.evaluateToParse <= TARGETS.evaluateToParse,
     heap: result.scannerHeapMB <= TARGETS.peakHeapMB,
-    resweep: result.resweep.findingWrites === 0 && result.resweep.publishes === 0,
-    storm: result.storm.maxScansPerClusterWindow <= 1,
+    resweep:
+      result.resweep.findingWrites === 0 &&
+      result.resweep.publishes === 0 &&
+      result.resweep.securityHubCalls === 0,
+    storm:
+      result.storm.maxScansPerVpcWindow <= 1 &&
+      result.storm.ec2Calls <= TARGETS.stormEc2Calls &&
+      result.storm.sqsSendCalls <= TARGETS.stormSqsCalls,
   };
 }
 
@@ -110,10 +125,18 @@ function table(results: SizeResult[], coldStart: ColdStartResult[]): string {
   fig('network ACLs / entries', (r) => `${r.networkAcls} / ${r.networkAclEntries}`);
   fig('findings', (r) => r.findings);
   fig('API calls (× floor)', (r) => `${r.apiCalls.total} (${r.apiCalls.ratio}×)`);
-  fig('per-cluster scan path calls (× floor)', (r) =>
-    r.perClusterScanCalls
-      ? `${r.perClusterScanCalls.total} (${r.perClusterScanCalls.ratio}×)`
-      : 'skipped (--quick)',
+  fig(
+    'deployed sweep calls, first / steady (× floor)',
+    (r) =>
+      `${r.deployedScanCalls.first.total} (${r.deployedScanCalls.first.ratio}×) / ${r.deployedScanCalls.steady.total} (${r.deployedScanCalls.steady.ratio}×)`,
+  );
+  fig(
+    'deployed scan messages, first / steady',
+    (r) => `${r.deployedScanCalls.first.scanMessages} / ${r.deployedScanCalls.steady.scanMessages}`,
+  );
+  fig(
+    'deployed steady sweep writes / publishes',
+    (r) => `${r.deployedScanCalls.steady.findingWrites} / ${r.deployedScanCalls.steady.publishes}`,
   );
   fig('collect ms wall / CPU', (r) => `${r.collectMs} / ${r.collectCpuMs}`);
   fig('evaluate ms (× JSON.parse)', (r) => `${r.evaluateMs} (${r.evaluateToParse}×)`);
@@ -128,11 +151,18 @@ function table(results: SizeResult[], coldStart: ColdStartResult[]): string {
     (r) => `${r.liveHeapAfterPhaseMB.collect} / ${r.liveHeapAfterPhaseMB.sweeps}`,
   );
   fig('peak RSS MB', (r) => r.peakRssMB);
-  fig('first sweep writes / publishes', (r) => `${r.firstSweep.findingWrites} / ${r.firstSweep.publishes}`);
-  fig('re-sweep writes / publishes', (r) => `${r.resweep.findingWrites} / ${r.resweep.publishes}`);
   fig(
-    'storm scans (clusters × windows)',
-    (r) => `${r.storm.scansEnqueued} (${r.storm.affectedClusters} × ${r.storm.windows})`,
+    'first sweep writes / publishes / Security Hub calls',
+    (r) => `${r.firstSweep.findingWrites} / ${r.firstSweep.publishes} / ${r.firstSweep.securityHubCalls}`,
+  );
+  fig(
+    're-sweep writes / publishes / Security Hub calls',
+    (r) => `${r.resweep.findingWrites} / ${r.resweep.publishes} / ${r.resweep.securityHubCalls}`,
+  );
+  fig(
+    'storm scans (VPCs × windows), EC2 / SQS calls',
+    (r) =>
+      `${r.storm.scansEnqueued} (${r.storm.vpcs} × ${r.storm.windows}), ${r.storm.ec2Calls} / ${r.storm.sqsSendCalls}`,
   );
   lines.push('');
   lines.push('| function | bundle bytes | init ms | baseline ms | × baseline | EC2/EKS client |');
@@ -180,6 +210,8 @@ async function main(): Promise<void> {
     // 21 interleaved runs: on a shared machine 11 left the ratios moving by ±0.15.
     coldStart = await measureColdStart(21);
   }
+  // Planned infrastructure (scan --template): alone, after the sizes, so nothing competes with it.
+  const planned: PlannedResult = await measurePlanned(args.quick ? 3 : 5);
   const output = {
     machine: {
       ...machine,
@@ -188,6 +220,7 @@ async function main(): Promise<void> {
     },
     targets: TARGETS,
     results: results.map((r) => ({ ...r, meets: check(r) })),
+    planned,
     coldStart: coldStart.map((c) => ({
       ...c,
       meets: {
@@ -199,7 +232,10 @@ async function main(): Promise<void> {
   const out = args.out ?? (args.quick ? undefined : resolve(import.meta.dirname, 'results.json'));
   if (out) writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-  else process.stdout.write(`${table(results, coldStart)}\n\n${out ? `written to ${out}\n` : ''}`);
+  else
+    process.stdout.write(
+      `${table(results, coldStart)}\n\nplanned template: ${planned.resources} resources (${planned.bytes} bytes), scan ${planned.scanMs} ms (${planned.scanToParse}× JSON.parse ${planned.parseMs} ms), target < 2000 ms: ${planned.meetsTarget ? 'met' : 'MISSED'}\n\n${out ? `written to ${out}\n` : ''}`,
+    );
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,9 @@
  * VPCs within 60 s, driven through the real on-change handler (`handleChange`: event
  * parsing, mapping, the EC2 resource resolver on the fake EC2, the cluster ↔ VPC index in
  * the findings store) and the real SQS scan-queue adapter, onto a FIFO fake that applies
- * SQS's deduplication. Counts the scans that would actually run.
+ * SQS's deduplication. One on-change container takes the whole storm (its resolver and
+ * queue memory live across invocations, as in Lambda). Counts the scans that would
+ * actually run, and the EC2 and SQS calls it took.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EC2Client } from '@aws-sdk/client-ec2';
@@ -11,7 +13,11 @@ import { createEc2ResourceResolver } from '../functions/adapters/ec2-resource-re
 import type { FindingsStore } from '../functions/adapters/findings-store.ts';
 import { createScanQueue } from '../functions/adapters/scan-queue.ts';
 import { dedupWindow } from '../functions/core/scan-request.ts';
-import { clusterIndexFromStore, handleChange } from '../functions/handlers/on-change.ts';
+import {
+  clusterIndexFromStore,
+  handleChange,
+  ON_CHANGE_QUEUE_MEMORY_MS,
+} from '../functions/handlers/on-change.ts';
 import { installFifoQueueFake } from './counting.ts';
 import { createRandom, type SyntheticAccount } from './generator.ts';
 
@@ -22,7 +28,9 @@ export interface StormResult {
   /** Deduplication windows the events span (a 60 s burst usually straddles two). */
   windows: number;
   scansEnqueued: number;
-  /** Largest number of scans of one cluster within one window (target: 1). */
+  /** Largest number of scans of one VPC within one window (target: 1). */
+  maxScansPerVpcWindow: number;
+  /** Largest number of scans naming one cluster within one window. */
   maxScansPerClusterWindow: number;
   sqsSendCalls: number;
   handlerErrors: number;
@@ -114,8 +122,13 @@ export async function runStorm(
   const queue = installFifoQueueFake();
   let now = start;
   const deps = {
-    queue: createScanQueue({ queueUrl: QUEUE_URL, retryDelayMs: 0 }),
-    resolver: createEc2ResourceResolver(ec2For),
+    queue: createScanQueue({
+      queueUrl: QUEUE_URL,
+      retryDelayMs: 0,
+      rememberAcceptedMs: ON_CHANGE_QUEUE_MEMORY_MS,
+      clock: () => now.getTime(),
+    }),
+    resolver: createEc2ResourceResolver(ec2For, { now: () => now.getTime() }),
     index: clusterIndexFromStore(store),
     logger: new Logger({ serviceName: 'eks-netguard-bench', logLevel: 'SILENT' }),
     now: () => now,
@@ -138,10 +151,17 @@ export async function runStorm(
     queue.restore();
   }
   const perClusterWindow = new Map<string, number>();
+  const perVpcWindow = new Map<string, number>();
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const message of queue.enqueued) {
-    const request = JSON.parse(message.body) as { clusterName: string; requestedAt: string };
-    const key = `${request.clusterName}@${dedupWindow(new Date(request.requestedAt))}`;
-    perClusterWindow.set(key, (perClusterWindow.get(key) ?? 0) + 1);
+    const request = JSON.parse(message.body) as {
+      vpcId?: string;
+      clusterNames: string[];
+      requestedAt: string;
+    };
+    const window = dedupWindow(new Date(request.requestedAt));
+    bump(perVpcWindow, `${request.vpcId ?? '?'}@${window}`);
+    for (const name of request.clusterNames) bump(perClusterWindow, `${name}@${window}`);
   }
   return {
     events: events.length,
@@ -149,6 +169,7 @@ export async function runStorm(
     affectedClusters: affected,
     windows: windows.size,
     scansEnqueued: queue.enqueued.length,
+    maxScansPerVpcWindow: Math.max(0, ...perVpcWindow.values()),
     maxScansPerClusterWindow: Math.max(0, ...perClusterWindow.values()),
     sqsSendCalls: queue.sendCalls,
     handlerErrors,

@@ -317,6 +317,25 @@ export class FindingsStore implements FindingsRepository, SuppressionSource {
     }
   }
 
+  async markSecurityHubSynced(key: ClusterKey, entries: readonly string[]): Promise<void> {
+    if (entries.length === 0) return;
+    try {
+      // DELETE from a set commutes with concurrent scans' writes, as for pending alerts.
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: clusterPk(key), SK: SK_CLUSTER },
+          UpdateExpression: 'DELETE #pending :entries',
+          ExpressionAttributeNames: { '#pending': 'pendingSecurityHub' },
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':entries': new Set(entries) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+    }
+  }
+
   async startScan(record: ScanRecord): Promise<void> {
     const item = scanToItem(record, this.retentionDays);
     await this.client.send(

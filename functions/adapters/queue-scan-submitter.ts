@@ -1,5 +1,7 @@
 /**
- * `POST /scans` in AWS. A cluster scan goes straight onto the scan queue (SQS only); a
+ * `POST /scans` in AWS. A cluster scan goes straight onto the scan queue (SQS only), as
+ * the scan of that cluster in the VPC its last scan stored (none for a cluster no scan
+ * has stored: the scan finds it); a
  * scan of a region or of everything is handed to the `sweep` function, which lists the
  * clusters (EC2/EKS, which the API function does not carry), enqueues them under the
  * same scan id and records how many there are.
@@ -7,7 +9,7 @@
 import { type ScanSubmission, type ScanSubmitter, ScanTargetError } from '../core/api/ports.ts';
 import type { ApiScanRequest } from '../core/api-scan-request.ts';
 import type { ClusterRecord } from '../core/ports.ts';
-import type { ClusterScanRequest, ScanQueuePort } from '../core/scan-request.ts';
+import { type ScanQueuePort, vpcScanRequests } from '../core/scan-request.ts';
 
 export interface QueueScanSubmitterDeps {
   queue: ScanQueuePort;
@@ -26,12 +28,18 @@ export class ScanSubmitError extends Error {
 }
 
 export function createQueueScanSubmitter(deps: QueueScanSubmitterDeps): ScanSubmitter {
-  async function regionOf(submission: ScanSubmission, clusterName: string): Promise<string> {
+  /** The cluster's region (from the store unless given) and its stored VPC, if any. */
+  async function locate(
+    submission: ScanSubmission,
+    clusterName: string,
+  ): Promise<{ region: string; vpcId?: string | undefined }> {
     const known = (await deps.knownClusters()).filter(
       (c) => c.clusterName === clusterName && c.accountId === submission.accountId && !c.deletedAt,
     );
+    const vpcIn = (region: string) => known.find((c) => c.region === region)?.vpcId;
+    if (submission.region) return { region: submission.region, vpcId: vpcIn(submission.region) };
     const regions = [...new Set(known.map((c) => c.region))];
-    if (regions.length === 1) return regions[0] as string;
+    if (regions.length === 1) return { region: regions[0] as string, vpcId: vpcIn(regions[0] as string) };
     if (regions.length === 0)
       throw new ScanTargetError(`no known cluster "${clusterName}"; pass its region`, 'cluster');
     throw new ScanTargetError(`"${clusterName}" exists in ${regions.join(', ')}; pass region`, 'region');
@@ -51,18 +59,18 @@ export function createQueueScanSubmitter(deps: QueueScanSubmitterDeps): ScanSubm
         });
         return null;
       }
-      const region = submission.region ?? (await regionOf(submission, clusterName));
-      const request: ClusterScanRequest = {
-        kind: 'cluster',
-        accountId: submission.accountId,
-        region,
-        clusterName,
-        reason: 'api',
-        requestedAt: submission.requestedAt.toISOString(),
-        scanId: submission.scanId,
-        attempt: 0,
-      };
-      const result = await deps.queue.enqueue([request], submission.requestedAt);
+      const { region, vpcId } = await locate(submission, clusterName);
+      const requests = vpcScanRequests(
+        {
+          accountId: submission.accountId,
+          region,
+          reason: 'api',
+          requestedAt: submission.requestedAt.toISOString(),
+          scanId: submission.scanId,
+        },
+        [{ clusterName, vpcId }],
+      );
+      const result = await deps.queue.enqueue(requests, submission.requestedAt);
       if (result.failed.length > 0) {
         throw new ScanSubmitError(`scan request not enqueued: ${result.failed[0]?.message}`);
       }

@@ -1,7 +1,8 @@
 /**
- * The SQS FIFO scan queue: sends scan requests in batches of ten with the cluster as
+ * The SQS FIFO scan queue: sends scan requests in batches of ten with the VPC as
  * message group and the time-window id as deduplication id, retrying entries SQS
- * failed for reasons other than the request itself.
+ * failed for reasons other than the request itself. Optionally remembers the
+ * deduplication ids SQS accepted, and does not send them again while SQS would drop them.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -20,6 +21,8 @@ import {
 
 /** SQS limits: ten entries per batch; 128 characters for group and deduplication ids. */
 const BATCH_SIZE = 10;
+/** SQS FIFO drops a repeated deduplication id for five minutes after accepting it. */
+const SQS_DEDUP_INTERVAL_MS = 5 * 60_000;
 const MAX_ID_LENGTH = 128;
 /** Attempts per entry for SQS-side failures (throttling, internal errors). */
 const MAX_ENTRY_ATTEMPTS = 3;
@@ -50,6 +53,15 @@ export interface ScanQueueOptions {
   client?: SQSClient;
   /** Pause between retry rounds (ms); tests set 0. */
   retryDelayMs?: number;
+  /**
+   * Remember each deduplication id SQS accepted for this long (ms, below SQS's five-minute
+   * deduplication interval) and count a repeat as merged instead of sending it: SQS would
+   * accept and drop it. For a sender that lives across invocations and sends the same id
+   * again and again (on-change in an event storm). Default 0: remember nothing.
+   */
+  rememberAcceptedMs?: number;
+  /** Milliseconds clock for {@link rememberAcceptedMs}; default `Date.now`. */
+  clock?: () => number;
 }
 
 interface Pending {
@@ -65,6 +77,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createScanQueue(options: ScanQueueOptions): ScanQueuePort {
   const client = options.client ?? defaultSqsClient();
   const retryDelayMs = options.retryDelayMs ?? 200;
+  const rememberMs = Math.min(options.rememberAcceptedMs ?? 0, SQS_DEDUP_INTERVAL_MS - 60_000);
+  const clock = options.clock ?? Date.now;
+  /** Deduplication id → when SQS accepted it (only with `rememberAcceptedMs`). */
+  const accepted = new Map<string, number>();
+  const remember = (dedupId: string) => {
+    if (rememberMs <= 0) return;
+    const at = clock();
+    for (const [id, when] of accepted) {
+      if (at - when < rememberMs) break; // insertion order = time order: the rest are newer
+      accepted.delete(id);
+    }
+    accepted.set(dedupId, at);
+  };
+  const acceptedRecently = (dedupId: string) => {
+    const when = accepted.get(dedupId);
+    return when !== undefined && clock() - when < rememberMs;
+  };
 
   async function sendBatch(batch: Pending[], result: EnqueueResult): Promise<Pending[]> {
     let response: SendMessageBatchCommandOutput;
@@ -79,6 +108,10 @@ export function createScanQueue(options: ScanQueueOptions): ScanQueuePort {
       return batch;
     }
     result.sent += response.Successful?.length ?? 0;
+    for (const success of response.Successful ?? []) {
+      const pending = batch.find((p) => p.entry.Id === success.Id);
+      if (pending?.entry.MessageDeduplicationId) remember(pending.entry.MessageDeduplicationId);
+    }
     const retry: Pending[] = [];
     for (const failure of response.Failed ?? []) {
       const pending = batch.find((p) => p.entry.Id === failure.Id);
@@ -101,7 +134,7 @@ export function createScanQueue(options: ScanQueueOptions): ScanQueuePort {
       const byDedupId = new Map<string, Pending>();
       for (const request of requests) {
         const dedupId = fitSqsId(scanDeduplicationId(request, now));
-        if (byDedupId.has(dedupId)) {
+        if (byDedupId.has(dedupId) || acceptedRecently(dedupId)) {
           result.merged += 1;
           continue;
         }

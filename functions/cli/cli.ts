@@ -85,6 +85,15 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
     )
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option(
+      '--template <file...>',
+      'judge CloudFormation or CDK templates (YAML or JSON) before deployment; several files are joined (exports, nested stacks)',
+    )
+    .option('--parameter <key=value>', 'template parameter value (repeatable)', repeatable, [])
+    .option(
+      '--terraform-plan <file>',
+      'judge a Terraform plan before apply (the JSON of terraform show -json)',
+    )
+    .option(
       '--sarif-artifact <file>',
       'with --format sarif: the repository file every result points at (default eks/<account>/<region>/<cluster>)',
     )
@@ -96,6 +105,11 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
       }
       if (raw.demo && raw.snapshotIn)
         throw new UsageError('--demo and --snapshot-in cannot be used together');
+      const planned = raw.template !== undefined || raw.terraformPlan !== undefined;
+      if (planned && (raw.demo || raw.snapshotIn || raw.endpointUrl))
+        throw new UsageError(
+          '--template/--terraform-plan scan files, not an account: drop --demo, --snapshot-in and --endpoint-url',
+        );
       if (raw.endpointUrl && (raw.demo || raw.snapshotIn)) {
         throw new UsageError(
           '--endpoint-url applies to live scans only; drop it or drop --demo/--snapshot-in',
@@ -116,6 +130,9 @@ function buildProgram(deps: CliDeps, setExit: (code: number) => void): Command {
           timeoutText: (raw.timeout as string).trim(),
           progress: raw.progress === true,
           ...(typeof raw.sarifArtifact === 'string' ? { sarifArtifact: raw.sarifArtifact } : {}),
+          ...(Array.isArray(raw.template) ? { template: raw.template as string[] } : {}),
+          ...((raw.parameter as string[]).length > 0 ? { parameters: raw.parameter as string[] } : {}),
+          ...(typeof raw.terraformPlan === 'string' ? { terraformPlan: raw.terraformPlan } : {}),
         },
         {
           ...deps,

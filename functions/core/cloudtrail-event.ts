@@ -6,6 +6,7 @@
  * clusters; this module only reads what the event itself says.
  */
 import * as z from 'zod/mini';
+import { type ClusterInVpc, VPC_ID_PATTERN } from './scan-request.ts';
 import './zod-english.ts';
 
 /** EKS API calls that change something a rule reads. */
@@ -25,7 +26,7 @@ export const EKS_EVENT_NAMES = [
   'UntagResource',
 ] as const;
 
-/** EC2 API calls that change security groups, subnets, routing, endpoints or instances. */
+/** EC2 API calls that change security groups, subnets, routing, NACLs, endpoints or instances. */
 export const EC2_EVENT_NAMES = [
   'AuthorizeSecurityGroupIngress',
   'AuthorizeSecurityGroupEgress',
@@ -57,6 +58,10 @@ export const EC2_EVENT_NAMES = [
   'ModifyInstanceAttribute',
   'ModifyNetworkInterfaceAttribute',
   'RunInstances',
+  'CreateNetworkAclEntry',
+  'ReplaceNetworkAclEntry',
+  'DeleteNetworkAclEntry',
+  'ReplaceNetworkAclAssociation',
 ] as const;
 
 export type EksEventName = (typeof EKS_EVENT_NAMES)[number];
@@ -105,12 +110,15 @@ export const EC2_RESOURCE_TYPES = [
   'internet-gateway',
   'instance',
   'network-interface',
+  'network-acl',
 ] as const;
 export type Ec2ResourceType = (typeof EC2_RESOURCE_TYPES)[number];
 
 export interface Ec2ResourceRef {
   type: Ec2ResourceType;
   id: string;
+  /** The VPC the event itself places the resource in: nothing to describe. */
+  vpcId?: string;
 }
 
 /** What one event asks us to re-scan. */
@@ -235,7 +243,28 @@ const EC2_EXTRACTORS: Record<Ec2EventName, readonly Extractor[]> = {
     resp('vpc', 'instancesSet', 'items', 'vpcId'),
     resp('subnet', 'instancesSet', 'items', 'subnetId'),
   ],
+  CreateNetworkAclEntry: [req('network-acl', 'networkAclId')],
+  ReplaceNetworkAclEntry: [req('network-acl', 'networkAclId')],
+  DeleteNetworkAclEntry: [req('network-acl', 'networkAclId')],
+  // `associationId` is the subnet's previous association, gone once the call succeeded.
+  ReplaceNetworkAclAssociation: [req('network-acl', 'networkAclId')],
 };
+
+/**
+ * Events whose resources all live in the one VPC the event names (EC2 refuses the call
+ * otherwise: a subnet, endpoint or NAT gateway is created in that VPC, a gateway attached
+ * to it, the instances of one launch share one subnet). Their ids need no describe call.
+ */
+const SAME_VPC_EVENTS: ReadonlySet<Ec2EventName> = new Set<Ec2EventName>([
+  'CreateSubnet',
+  'CreateVpcEndpoint',
+  'CreateNatGateway',
+  'AssociateVpcCidrBlock',
+  'DisassociateVpcCidrBlock',
+  'AttachInternetGateway',
+  'DetachInternetGateway',
+  'RunInstances',
+]);
 
 /** Id prefixes of the resource kinds a tag change can matter for (other tagged resources are ignored). */
 const ID_PREFIXES: readonly [string, Ec2ResourceType][] = [
@@ -296,12 +325,16 @@ function ec2Resources(eventName: Ec2EventName, detail: CloudTrailEvent['detail']
       return type ? [{ type, id }] : [];
     });
   }
-  return EC2_EXTRACTORS[eventName].flatMap((extractor) =>
-    strings(extractor.from === 'req' ? request : response, extractor.path).map((id) => ({
-      type: extractor.type,
-      id,
-    })),
+  const refs: Ec2ResourceRef[] = EC2_EXTRACTORS[eventName].flatMap((extractor) =>
+    strings(extractor.from === 'req' ? request : response, extractor.path)
+      // A VPC id EC2 would never issue cannot be scanned: dropped rather than enqueued as poison.
+      .filter((id) => extractor.type !== 'vpc' || VPC_ID_PATTERN.test(id))
+      .map((id) => ({ type: extractor.type, id })),
   );
+  const vpcIds = new Set(refs.filter((r) => r.type === 'vpc').map((r) => r.id));
+  const [vpcId] = vpcIds;
+  if (!SAME_VPC_EVENTS.has(eventName) || vpcIds.size !== 1 || !vpcId) return refs;
+  return refs.map((r) => (r.type === 'vpc' ? r : { ...r, vpcId }));
 }
 
 function unique<T>(items: T[], key: (item: T) => string): T[] {
@@ -381,13 +414,20 @@ export interface Ec2ResourceResolverPort {
 export interface ClusterIndexPort {
   /** Live (not deleted) clusters the store knows in a VPC. */
   clusterNamesInVpc(accountId: string, region: string, vpcId: string): Promise<string[]>;
-  /** Live clusters the store knows in a region (fallback when an id cannot be tied to a VPC). */
-  clusterNamesInRegion(accountId: string, region: string): Promise<string[]>;
+  /**
+   * Live clusters the store knows in a region, with their VPC: the VPC of a cluster an
+   * EKS event names, and the fallback when an id cannot be tied to a VPC.
+   */
+  clustersInRegion(accountId: string, region: string): Promise<ClusterInVpc[]>;
 }
 
 /** Clusters an event affects, and how they were found (for the logs). */
 export interface AffectedClusters {
+  /** Every cluster to scan, with its VPC (none for a cluster no scan has stored yet). */
+  clusters: ClusterInVpc[];
+  /** Their names, sorted. */
   clusterNames: string[];
+  /** The VPCs to scan, sorted. */
   vpcIds: string[];
   unresolved: VpcResolution['unresolved'];
   /** True when unresolved ids made us fall back to every known cluster of the region. */
@@ -395,32 +435,53 @@ export interface AffectedClusters {
 }
 
 /**
- * Turns mapped targets into cluster names: EKS events name them; EC2 ids go to their
- * VPC (described when the event does not say it) and from the VPC to its clusters.
- * An id that cannot be tied to a VPC (typically a resource the event just deleted)
- * falls back to every known cluster of the region: a missed change is worse than a
- * few extra deduplicated scans.
+ * Turns mapped targets into the clusters to scan, grouped by VPC. One scan per VPC and
+ * time window runs (SQS drops the window's later messages), so an event names every live
+ * cluster of each VPC it touches — the one message kept then covers every event of the
+ * window. EKS events: the named cluster's stored VPC, and that VPC's clusters; a cluster
+ * no scan has stored goes alone, its VPC left to its scan. EC2 ids go to their VPC
+ * (described when the event does not say it) and from the VPC to its clusters. An id
+ * that cannot be tied to a VPC (typically a resource the event just deleted) falls back
+ * to every known cluster of the region: a missed change is worse than a few extra
+ * deduplicated scans.
  */
 export async function affectedClusters(
   targets: Extract<EventTargets, { kind: 'targets' }>,
   ports: { resolver: Ec2ResourceResolverPort; index: ClusterIndexPort },
 ): Promise<AffectedClusters> {
-  const names = new Set(targets.clusterNames);
-  if (targets.resources.length === 0) {
-    return { clusterNames: [...names], vpcIds: [], unresolved: [], regionFallback: false };
-  }
   const { accountId, region } = targets;
-  const resolution = await ports.resolver.resolveVpcIds(region, targets.resources);
-  for (const vpcId of resolution.vpcIds) {
-    for (const name of await ports.index.clusterNamesInVpc(accountId, region, vpcId)) names.add(name);
+  const found = new Map<string, ClusterInVpc>();
+  const add = (cluster: ClusterInVpc) => {
+    if (!found.get(cluster.clusterName)?.vpcId) found.set(cluster.clusterName, cluster);
+  };
+  let regional: ClusterInVpc[] | undefined;
+  const inRegion = async () => {
+    regional ??= await ports.index.clustersInRegion(accountId, region);
+    return regional;
+  };
+  if (targets.clusterNames.length > 0) {
+    const known = await inRegion();
+    for (const clusterName of targets.clusterNames) {
+      const vpcId = known.find((c) => c.clusterName === clusterName)?.vpcId;
+      if (!vpcId) add({ clusterName });
+      else for (const c of known) if (c.vpcId === vpcId) add(c);
+    }
+  }
+  let resolution: VpcResolution = { vpcIds: [], unresolved: [] };
+  if (targets.resources.length > 0) {
+    resolution = await ports.resolver.resolveVpcIds(region, targets.resources);
+    for (const vpcId of resolution.vpcIds) {
+      for (const clusterName of await ports.index.clusterNamesInVpc(accountId, region, vpcId))
+        add({ clusterName, vpcId });
+    }
   }
   const regionFallback = resolution.unresolved.length > 0;
-  if (regionFallback) {
-    for (const name of await ports.index.clusterNamesInRegion(accountId, region)) names.add(name);
-  }
+  if (regionFallback) for (const c of await inRegion()) add(c);
+  const clusters = [...found.values()].sort((a, b) => a.clusterName.localeCompare(b.clusterName));
   return {
-    clusterNames: [...names].sort(),
-    vpcIds: resolution.vpcIds,
+    clusters,
+    clusterNames: clusters.map((c) => c.clusterName),
+    vpcIds: [...new Set(clusters.flatMap((c) => (c.vpcId ? [c.vpcId] : [])))].sort(),
     unresolved: resolution.unresolved,
     regionFallback,
   };

@@ -4,6 +4,7 @@
  * them. Adapters implement these; the core never imports an adapter.
  */
 import type { AlertMessage } from './alert-message.ts';
+import type { AwsSecurityFinding } from './asff.ts';
 import type { StoredFinding, TransitionKind } from './lifecycle.ts';
 import type { Severity } from './model.ts';
 import type { FindingWrite } from './reconcile.ts';
@@ -45,6 +46,13 @@ export interface ClusterRecord extends ClusterKey {
   deletedAt?: string;
   /** Scans of this cluster whose alert is stored but not yet published. */
   pendingAlertScanIds: string[];
+  /**
+   * Finding transitions not yet in Security Hub (`<kind>#<findingId>`, see
+   * `security-hub-sync.ts`); only kept when the Security Hub export is on.
+   */
+  pendingSecurityHub?: string[];
+  /** Set by scans with the Security Hub export on; its absence makes the next such scan backfill. */
+  securityHubExport?: boolean;
   updatedAt: string;
   /** Optimistic-locking version; every write increments it. */
   version: number;
@@ -168,6 +176,8 @@ export interface FindingsRepository {
   recordClusterScan(record: ClusterScanRecord): Promise<void>;
   /** Marks a pending alert as published and drops it from the cluster's pending list. No-op if already SENT. */
   markAlertSent(scanId: string, key: ClusterKey, sentAt: string): Promise<void>;
+  /** Drops Security Hub entries that reached Security Hub from the cluster's pending list. */
+  markSecurityHubSynced(key: ClusterKey, entries: readonly string[]): Promise<void>;
   /** Creates the scan record, or moves a QUEUED one to RUNNING (keeps its trigger and target). */
   startScan(record: ScanRecord): Promise<void>;
   /**
@@ -198,12 +208,41 @@ export interface Clock {
   now(): Date;
 }
 
+/** One finding Security Hub did not take, and why. */
+export interface SecurityHubFailure {
+  findingId: string;
+  /** Security Hub's error code (`AccessDeniedException`, `InvalidInput`, …). */
+  code: string;
+  message: string;
+  /** True when trying again later may work (throttling, an outage). */
+  retryable: boolean;
+}
+
+/** A workflow change for some findings, with the note Security Hub shows beside it. */
+export interface SecurityHubWorkflowUpdate {
+  status: 'NEW' | 'SUPPRESSED';
+  note: string;
+  findings: { id: string; productArn: string }[];
+}
+
+/**
+ * Where finding transitions go when the Security Hub export is on (`securityHub=true`).
+ * Implementations split into API-sized batches and never throw: what did not land is
+ * returned, and stays pending for the next scan.
+ */
+export interface SecurityHubPort {
+  importFindings(region: string, findings: readonly AwsSecurityFinding[]): Promise<SecurityHubFailure[]>;
+  updateWorkflow(region: string, update: SecurityHubWorkflowUpdate): Promise<SecurityHubFailure[]>;
+}
+
 /** The ports the scan service runs on. */
 export interface ScanServiceDeps {
   repository: FindingsRepository;
   suppressions: SuppressionSource;
   notifier: Notifier;
   clock: Clock;
+  /** Set when findings are exported to Security Hub. */
+  securityHub?: SecurityHubPort;
 }
 
 /** The cluster item or a finding changed since it was read: reload and reconcile again. */

@@ -10,7 +10,7 @@
  */
 import { type AlertMessage, buildClusterAlert } from './alert-message.ts';
 import { type ClusterCoverage, evaluateSnapshot } from './evaluate.ts';
-import type { Transition } from './lifecycle.ts';
+import type { StoredFinding, Transition } from './lifecycle.ts';
 import type { Finding, RuleConfig, RuleDefinition, Severity } from './model.ts';
 import {
   type ClusterKey,
@@ -27,6 +27,7 @@ import {
   VersionConflictError,
 } from './ports.ts';
 import { reconcile } from './reconcile.ts';
+import { flushSecurityHub, securityHubBackfill, securityHubEntries } from './security-hub-sync.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Suppression } from './suppression.ts';
 
@@ -67,6 +68,8 @@ export interface ClusterScanResult {
   transitions: Transition[];
   findingWrites: number;
   alertsPublished: number;
+  /** Findings sent to Security Hub (when the export is on), pending ones of earlier scans included. */
+  securityHubSynced: number;
   errors: ScanError[];
 }
 
@@ -88,6 +91,7 @@ export async function processClusterScan(
     transitions: [],
     findingWrites: 0,
     alertsPublished: 0,
+    securityHubSynced: 0,
     errors: [],
   };
   try {
@@ -96,6 +100,7 @@ export async function processClusterScan(
       result.outcome = 'ALREADY_PROCESSED';
       const state = await deps.repository.loadCluster(input.key);
       await flushAlerts(deps, input.key, pendingIds(state.cluster, input.scanId, previous), result);
+      await syncSecurityHub(deps, input, pendingOf(state), result);
       return result;
     }
     // A WRITING record means an earlier attempt stopped mid-commit: its draft alert covers
@@ -111,6 +116,8 @@ export async function processClusterScan(
         );
       }
       await flushAlerts(deps, input.key, committed, result);
+      // After the alerts: Security Hub being down or denied never delays or blocks them.
+      await syncSecurityHub(deps, input, attempts.securityHub, result);
       return result;
     }
   } catch (error) {
@@ -125,6 +132,38 @@ interface AttemptState {
   /** Transitions whose writes were applied by an attempt that then hit a conflict. */
   carried: Map<string, Transition>;
   draftAlert: AlertMessage | undefined;
+  /** What the cluster owes Security Hub once this attempt is final. */
+  securityHub?: SecurityHubPending;
+}
+
+/** A cluster's pending Security Hub entries and its findings as stored. */
+interface SecurityHubPending {
+  entries: string[];
+  findings: StoredFinding[];
+}
+
+function pendingOf(state: { cluster?: ClusterRecord; findings: StoredFinding[] }): SecurityHubPending {
+  return { entries: state.cluster?.pendingSecurityHub ?? [], findings: state.findings };
+}
+
+/** Sends what the cluster owes Security Hub; a failure is reported, never thrown. */
+async function syncSecurityHub(
+  deps: ScanServiceDeps,
+  input: ClusterScanInput,
+  pending: SecurityHubPending | undefined,
+  result: ClusterScanResult,
+): Promise<void> {
+  if (!deps.securityHub || !pending || pending.entries.length === 0) return;
+  try {
+    const outcome = await flushSecurityHub(
+      { securityHub: deps.securityHub, repository: deps.repository },
+      { key: input.key, ...pending, suppressions: input.suppressions },
+    );
+    result.securityHubSynced += outcome.synced;
+    result.errors.push(...outcome.errors);
+  } catch (error) {
+    result.errors.push(clusterError(input.key, 'SecurityHubExport', error, 'entries stay pending'));
+  }
 }
 
 /** One load → reconcile → commit round. Returns the scan ids whose alerts to flush, or 'conflict'. */
@@ -138,6 +177,7 @@ async function attemptCommit(
   const { repository, clock } = deps;
   const now = clock.now();
   const state = await repository.loadCluster(input.key);
+  attempts.securityHub = pendingOf(state);
   const base = baseRecord(input, now, input.errors ?? []);
   const last = state.cluster?.lastScanAt;
   if (last !== undefined && input.scannedAt < last) {
@@ -186,7 +226,22 @@ async function attemptCommit(
     coverage.skipped.every((s) => s.reason === 'disabled' || s.reason === 'not-judged');
   const pending = new Set(state.cluster?.pendingAlertScanIds ?? []);
   if (alert) pending.add(input.scanId);
-  const cluster = nextClusterRecord(state.cluster, input, reconciled.after, now, complete, [...pending]);
+  // Only with the export on: otherwise the list would grow with every transition, forever.
+  const securityHub = deps.securityHub
+    ? [
+        ...new Set([
+          ...(state.cluster?.pendingSecurityHub ?? []),
+          // The first scan with the export on also sends what the cluster already had open.
+          ...(state.cluster?.securityHubExport ? [] : securityHubBackfill(reconciled.after)),
+          ...securityHubEntries(transitions),
+        ]),
+      ]
+    : [];
+  const cluster: ClusterRecord = {
+    ...nextClusterRecord(state.cluster, input, reconciled.after, now, complete, [...pending]),
+    ...(deps.securityHub ? { securityHubExport: true } : {}),
+    ...(securityHub.length > 0 ? { pendingSecurityHub: securityHub } : {}),
+  };
   const record: ClusterScanRecord = {
     ...base,
     outcome: 'PROCESSED',
@@ -213,6 +268,7 @@ async function attemptCommit(
       // Another delivery of this scan committed first: only flush what it left pending.
       result.outcome = 'ALREADY_PROCESSED';
       const fresh = await repository.loadCluster(input.key);
+      attempts.securityHub = pendingOf(fresh);
       return fresh.cluster?.pendingAlertScanIds ?? [];
     }
     throw error;
@@ -220,6 +276,7 @@ async function attemptCommit(
   result.outcome = 'PROCESSED';
   result.transitions = transitions;
   result.findingWrites = reconciled.writes.length;
+  attempts.securityHub = { entries: securityHub, findings: reconciled.after };
   return cluster.pendingAlertScanIds;
 }
 
@@ -355,7 +412,10 @@ export interface SnapshotScanInput {
   rules: readonly RuleDefinition[];
   ruleConfig: RuleConfig;
   /**
-   * Set when the collection was filtered to some clusters: only those may be found deleted.
+   * Set when the scan is about some clusters: only those are stored and alerted, and only
+   * those may be found deleted. Other clusters of the snapshot are still evaluated with
+   * them (rules read the whole VPC: other clusters' subnets and tags), never stored — a
+   * VPC scan holds a cluster it re-enqueued because it was still changing.
    * Without it every cluster the store knows in a listed region is expected in the snapshot.
    */
   targetClusterNames?: readonly string[];
@@ -442,8 +502,12 @@ export async function processSnapshot(
     return { scanId: input.scanId, status: 'FAILED', clusters: [], deleted: [], errors };
   }
   const evaluation = evaluateSnapshot(snapshot, input.rules, input.ruleConfig);
+  const targets = input.targetClusterNames ? new Set(input.targetClusterNames) : undefined;
+  const covered = targets
+    ? evaluation.coverage.filter((c) => targets.has(c.clusterName))
+    : evaluation.coverage;
   // Clusters live in separate partitions: a few at a time, results kept in snapshot order.
-  const results = await mapPooled(evaluation.coverage, options.clusterConcurrency ?? 4, (coverage) => {
+  const results = await mapPooled(covered, options.clusterConcurrency ?? 4, (coverage) => {
     const key = { accountId: snapshot.accountId, region: coverage.region, clusterName: coverage.clusterName };
     const findings = evaluation.findings.filter(
       (f) => f.region === key.region && f.clusterName === key.clusterName,

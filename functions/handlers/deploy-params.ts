@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import type { $ZodType } from 'zod/v4/core';
 import { SEVERITIES } from '../core/model.ts';
 import { envSchemas } from './env.ts';
-import { parseConfigEnv } from './scan-cluster.ts';
+import { parseConfigEnv } from './scan-vpc.ts';
 import { webhookParameterNameSchema } from './slack-forwarder.ts';
 
 /** One or more parameters are invalid; `problems` holds one line per parameter. */
@@ -64,7 +64,7 @@ export const DEPLOY_PARAMETER_SCHEMAS: Record<string, ParameterCheck> = {
     ),
   },
   notifyThreshold: { schema: envSchemas.severity, expected: `one of ${SEVERITIES.join(', ')} (upper case)` },
-  // Checked by the scan-cluster handler's own parser (RULE_CONFIG), below.
+  // Checked by the scan-vpc handler's own parser (RULE_CONFIG), below.
   ruleConfig: { schema: z.string() },
   slackWebhookParameter: { schema: emptyOr(webhookParameterNameSchema) },
   retentionDays: { schema: envSchemas.retentionDays },
@@ -75,6 +75,8 @@ export const DEPLOY_PARAMETER_SCHEMAS: Record<string, ParameterCheck> = {
     expected: `one of ${LOG_RETENTION_DAYS.join(', ')} (the periods CloudWatch Logs offers)`,
   },
   deletionProtection: { schema: oneOf('true', 'false'), expected: '"true" or "false"' },
+  // The scan function reads it as SECURITY_HUB with this very schema.
+  securityHub: { schema: envSchemas.onOff, expected: '"true" or "false"' },
   apiAuth: { schema: oneOf('iam', 'jwt'), expected: '"iam" or "jwt"' },
   jwtIssuerUrl: { schema: emptyOr(z.url({ protocol: /^https$/ })), expected: 'an https URL (or empty)' },
   jwtAudience: { schema: z.string() },
@@ -88,7 +90,7 @@ export const DEPLOY_PARAMETER_SCHEMAS: Record<string, ParameterCheck> = {
   },
 };
 
-/** Prefix of the scan-cluster handler's RULE_CONFIG errors: the parameter's name replaces it. */
+/** Prefix of the scan-vpc handler's RULE_CONFIG errors: the parameter's name replaces it. */
 const RULE_CONFIG_PREFIX = /^environment variable RULE_CONFIG is invalid: /;
 
 function checkOne(name: string, value: string, check: ParameterCheck, now: Date): string | undefined {

@@ -40,6 +40,8 @@ export const envSchemas = {
       z.maximum(3650, 'must be at most 3650 days'),
     ),
   optionalUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  /** A switch written as the deploy parameters write it: `true` or `false`, nothing else. */
+  onOff: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }),
 };
 
 /**

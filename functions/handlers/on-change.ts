@@ -1,8 +1,13 @@
 /**
  * `on-change` Lambda (EventBridge, "AWS API Call via CloudTrail"): validates the event,
- * ignores failed calls and events it does not know, maps it to the affected clusters
- * and enqueues one scan per cluster. The FIFO queue's deduplication id turns a burst of
- * events into one scan per cluster and time window.
+ * ignores failed calls and events it does not know, maps it to the affected VPCs and
+ * their clusters and enqueues one scan per VPC. The FIFO queue's deduplication id turns
+ * a burst of events into one scan per VPC and time window.
+ *
+ * A storm (a `terraform apply`) invokes it hundreds of times; what the container keeps
+ * between invocations makes the storm cheap: resolved `id → VPC` (EC2 describe calls
+ * only for what the event and that memory do not say) and the deduplication ids SQS
+ * accepted (no `SendMessageBatch` for a message SQS would drop anyway).
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -18,7 +23,7 @@ import {
   mapCloudTrailEvent,
   parseCloudTrailEvent,
 } from '../core/cloudtrail-event.ts';
-import type { ScanQueuePort, ScanRequest } from '../core/scan-request.ts';
+import { DEDUP_WINDOW_SECONDS, type ScanQueuePort, vpcScanRequests } from '../core/scan-request.ts';
 import { envSchemas, readEnv } from './env.ts';
 
 export interface OnChangeDeps {
@@ -31,7 +36,14 @@ export interface OnChangeDeps {
 
 export type OnChangeResult =
   | { status: 'ignored'; reason: string }
-  | { status: 'enqueued'; clusterNames: string[]; sent: number };
+  | { status: 'enqueued'; clusterNames: string[]; vpcIds: string[]; sent: number };
+
+/**
+ * How long the queue remembers an accepted deduplication id: two windows cover every
+ * moment its id can be computed again (ids embed the window), well within SQS's five
+ * minutes of deduplication.
+ */
+export const ON_CHANGE_QUEUE_MEMORY_MS = 2 * DEDUP_WINDOW_SECONDS * 1000;
 
 export class EnqueueFailedError extends Error {
   override readonly name = 'EnqueueFailedError';
@@ -65,16 +77,16 @@ export async function handleChange(deps: OnChangeDeps, input: unknown): Promise<
     return { status: 'ignored', reason };
   }
   const now = deps.now();
-  const requests: ScanRequest[] = affected.clusterNames.map((clusterName) => ({
-    kind: 'cluster',
-    accountId: targets.accountId,
-    region: targets.region,
-    clusterName,
-    reason: 'event',
-    eventName: targets.eventName,
-    requestedAt: now.toISOString(),
-    attempt: 0,
-  }));
+  const requests = vpcScanRequests(
+    {
+      accountId: targets.accountId,
+      region: targets.region,
+      reason: 'event',
+      eventName: targets.eventName,
+      requestedAt: now.toISOString(),
+    },
+    affected.clusters,
+  );
   const result = await deps.queue.enqueue(requests, now);
   if (result.failed.length > 0) {
     // Throwing makes EventBridge retry the invocation; duplicates are deduplicated by the queue.
@@ -86,8 +98,15 @@ export async function handleChange(deps: OnChangeDeps, input: unknown): Promise<
     eventName: targets.eventName,
     clusterNames: affected.clusterNames,
     vpcIds: affected.vpcIds,
+    sent: result.sent,
+    merged: result.merged,
   });
-  return { status: 'enqueued', clusterNames: affected.clusterNames, sent: result.sent };
+  return {
+    status: 'enqueued',
+    clusterNames: affected.clusterNames,
+    vpcIds: affected.vpcIds,
+    sent: result.sent,
+  };
 }
 
 const logger = createLogger();
@@ -102,9 +121,11 @@ export function clusterIndexFromStore(
       const clusters = await store.findClustersByVpc(accountId, region, vpcId);
       return clusters.filter((c) => !c.deletedAt).map((c) => c.clusterName);
     },
-    async clusterNamesInRegion(accountId, region) {
+    async clustersInRegion(accountId, region) {
       const clusters = await store.listClusters(accountId, region);
-      return clusters.filter((c) => !c.deletedAt).map((c) => c.clusterName);
+      return clusters
+        .filter((c) => !c.deletedAt)
+        .map((c) => ({ clusterName: c.clusterName, ...(c.vpcId ? { vpcId: c.vpcId } : {}) }));
     },
   };
 }
@@ -122,7 +143,7 @@ function defaultDeps(): OnChangeDeps {
     return client;
   };
   return {
-    queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
+    queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL, rememberAcceptedMs: ON_CHANGE_QUEUE_MEMORY_MS }),
     resolver: createEc2ResourceResolver(ec2For),
     index: clusterIndexFromStore(createFindingsStore({ tableName: env.TABLE_NAME })),
     logger,

@@ -1,9 +1,11 @@
 /**
  * `sweep` Lambda (EventBridge schedule): lists the EKS clusters of the configured
- * regions and enqueues one scan per cluster, plus one region-sweep marker per region
- * whose listing completed, so that clusters deleted while no event reached us get
- * resolved. A region that cannot be listed gets no marker: nothing is resolved on a
- * listing we did not see.
+ * regions and enqueues one scan per VPC naming its clusters (the VPC of each cluster is
+ * the one its last scan stored; clusters no scan has stored yet go in messages of their
+ * own, whose scan finds their VPCs), plus one region-sweep marker per region whose
+ * listing completed, so that clusters deleted while no event reached us get resolved.
+ * A region that cannot be listed gets no marker: nothing is resolved on a listing we did
+ * not see.
  *
  * It also runs `POST /scans` of a region or of everything, invoked asynchronously by the
  * API (which carries no EC2/EKS client): it enqueues the clusters under the API's scan id
@@ -20,8 +22,14 @@ import { createFindingsStore } from '../adapters/findings-store.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
 import { type ApiScanRequest, apiScanRequestSchema } from '../core/api-scan-request.ts';
-import type { ScanError } from '../core/ports.ts';
-import type { ClusterScanRequest, ScanQueuePort, ScanRequest } from '../core/scan-request.ts';
+import type { ClusterRecord, ScanError } from '../core/ports.ts';
+import {
+  type ClusterInVpc,
+  type ScanQueuePort,
+  type ScanRequest,
+  type VpcScanRequest,
+  vpcScanRequests,
+} from '../core/scan-request.ts';
 import { envSchemas, parseRegionList, readEnv } from './env.ts';
 
 export interface SweepDeps {
@@ -34,6 +42,16 @@ export interface SweepDeps {
   now: () => Date;
   /** The scan records of API scans (the findings store). */
   scans: ApiScanStore;
+  /** The clusters the scans stored, with their VPC (the findings store). */
+  clusters: StoredClusterIndex;
+}
+
+/** The cluster ↔ VPC index the scans keep in the findings table. */
+export interface StoredClusterIndex {
+  listClusters(
+    accountId: string,
+    region: string,
+  ): Promise<Pick<ClusterRecord, 'clusterName' | 'vpcId' | 'deletedAt'>[]>;
 }
 
 /** What an API scan writes on its scan record. */
@@ -114,6 +132,29 @@ async function listClusterNames(eks: EKSClient): Promise<string[]> {
   return names;
 }
 
+/**
+ * The listed clusters with the VPC their last scan stored. A store that cannot be read
+ * leaves every VPC unknown: the scans then find them (costlier, never wrong).
+ */
+async function withStoredVpcs(
+  deps: SweepDeps,
+  accountId: string,
+  region: string,
+  names: readonly string[],
+): Promise<ClusterInVpc[]> {
+  let vpcOf = new Map<string, string>();
+  try {
+    const stored = await deps.clusters.listClusters(accountId, region);
+    vpcOf = new Map(stored.flatMap((c) => (c.vpcId && !c.deletedAt ? [[c.clusterName, c.vpcId]] : [])));
+  } catch (error) {
+    deps.logger.warn('cannot read the stored clusters; their VPCs are left to the scans', {
+      region,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+  return names.map((clusterName) => ({ clusterName, vpcId: vpcOf.get(clusterName) }));
+}
+
 /** The sweep itself, with every dependency injected. */
 export async function runSweep(deps: SweepDeps, accountId: string): Promise<SweepResult> {
   const now = deps.now();
@@ -137,17 +178,10 @@ export async function runSweep(deps: SweepDeps, accountId: string): Promise<Swee
   for (const listing of listings) {
     if (!listing) continue;
     clusters += listing.names.length;
-    for (const clusterName of listing.names) {
-      requests.push({
-        kind: 'cluster',
-        accountId,
-        region: listing.region,
-        clusterName,
-        reason: 'schedule',
-        requestedAt,
-        attempt: 0,
-      });
-    }
+    const located = await withStoredVpcs(deps, accountId, listing.region, listing.names);
+    requests.push(
+      ...vpcScanRequests({ accountId, region: listing.region, reason: 'schedule', requestedAt }, located),
+    );
     requests.push({
       kind: 'region-sweep',
       accountId,
@@ -172,8 +206,8 @@ export async function runSweep(deps: SweepDeps, accountId: string): Promise<Swee
 }
 
 /**
- * `POST /scans` of a region or of everything: enqueues one scan per listed cluster under
- * the API's scan id (no region-sweep markers: an API scan resolves nothing by absence) and
+ * `POST /scans` of a region or of everything: enqueues one scan per VPC of the listed
+ * clusters under the API's scan id (no region-sweep markers: an API scan resolves nothing by absence) and
  * records the count, which completes the scan once that many clusters are done. Any failure
  * (a region that cannot be listed, messages not enqueued) marks the scan FAILED with the
  * reason, so no scan stays QUEUED forever; it is not rethrown, as Lambda's retry would meet
@@ -196,18 +230,16 @@ export async function runApiScan(deps: SweepDeps, request: ApiScanRequest): Prom
         }
       }),
     );
-    const requests: ClusterScanRequest[] = listings.flatMap(({ region, names }) =>
-      names.map((clusterName) => ({
-        kind: 'cluster' as const,
-        accountId: request.accountId,
-        region,
-        clusterName,
-        reason: 'api' as const,
-        requestedAt: request.requestedAt,
-        scanId: request.scanId,
-        attempt: 0,
-      })),
-    );
+    const requests: VpcScanRequest[] = [];
+    let clusters = 0;
+    for (const { region, names } of listings) {
+      clusters += names.length;
+      const located = await withStoredVpcs(deps, request.accountId, region, names);
+      const base = { accountId: request.accountId, region, reason: 'api' as const };
+      requests.push(
+        ...vpcScanRequests({ ...base, requestedAt: request.requestedAt, scanId: request.scanId }, located),
+      );
+    }
     if (requests.length > 0) {
       const result = await deps.queue.enqueue(requests, new Date(request.requestedAt));
       if (result.failed.length > 0) {
@@ -216,9 +248,15 @@ export async function runApiScan(deps: SweepDeps, request: ApiScanRequest): Prom
         );
       }
     }
-    await deps.scans.expectClusters(request.scanId, requests.length, deps.now().toISOString());
-    deps.logger.info('api scan enqueued', { scanId: request.scanId, regions, clusters: requests.length });
-    return { scanId: request.scanId, status: 'QUEUED', regions, clusters: requests.length };
+    // Progress is counted in clusters: each VPC scan records each of its clusters done.
+    await deps.scans.expectClusters(request.scanId, clusters, deps.now().toISOString());
+    deps.logger.info('api scan enqueued', {
+      scanId: request.scanId,
+      regions,
+      clusters,
+      messages: requests.length,
+    });
+    return { scanId: request.scanId, status: 'QUEUED', regions, clusters };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     deps.logger.error('api scan failed', { scanId: request.scanId, error: message });
@@ -243,6 +281,7 @@ function defaultDeps(): SweepDeps {
     process.env,
   );
   const eksClients = new Map<string, EKSClient>();
+  const store = createFindingsStore({ tableName: env.TABLE_NAME });
   return {
     queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
     regions: parseRegionList(env.SCAN_REGIONS),
@@ -258,7 +297,8 @@ function defaultDeps(): SweepDeps {
     logger,
     now: () => new Date(),
     // Only API scans write (UpdateItem on their scan record); the store is cheap to create.
-    scans: createFindingsStore({ tableName: env.TABLE_NAME }),
+    scans: store,
+    clusters: store,
   };
 }
 

@@ -577,11 +577,13 @@ describe('routing', () => {
         'GET /clusters',
         'GET /rules',
         'POST /scans',
+        'GET /scans',
         'GET /scans/{id}',
         'POST /suppressions',
         'GET /suppressions',
         'GET /suppressions/{id}',
         'DELETE /suppressions/{id}',
+        'GET /settings',
         'GET /openapi.json',
       ].sort(),
     );

@@ -33,7 +33,7 @@ import { DEFAULT_RULE_CONFIG } from '../../functions/core/config.ts';
 import { evaluateSnapshot } from '../../functions/core/evaluate.ts';
 import { RULES } from '../../functions/core/rules/index.ts';
 import type { Snapshot } from '../../functions/core/snapshot.ts';
-import { handleBatch } from '../../functions/handlers/scan-cluster.ts';
+import { handleBatch } from '../../functions/handlers/scan-vpc.ts';
 import { ACCOUNT, REGION as BUILDER_REGION, buildSnapshot, CLUSTER } from '../fixtures/snapshot-builder.ts';
 import { silentLogger, storeWorld } from '../unit/faults/world.ts';
 import { buildSampleAccount, createCluster, describeWithMoto, motoClients, uniqueName } from './moto.ts';

@@ -34,7 +34,10 @@ afterEach(async () => {
 async function start(): Promise<LocalHttpServer> {
   server = await startLocalHttpServer({
     port: 0,
-    html: '<h1>eks-netguard</h1>',
+    console: {
+      answer: (path) =>
+        path === '/' ? { status: 200, headers: {}, body: '<h1>eks-netguard</h1>' } : undefined,
+    },
     caller: () => ({ id: 'local:test', accountId: '111122223333' }),
     logger: { error: () => undefined },
   });

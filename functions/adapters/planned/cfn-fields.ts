@@ -18,8 +18,17 @@ export class FieldReader {
     readonly props: Record<string, unknown>,
   ) {}
 
+  /** The same reader over other properties (a resource whose properties are nested, like CDK's cluster). */
+  with(props: Record<string, unknown>): FieldReader {
+    return new FieldReader(this.inventory, this.label, props);
+  }
+
   private report(anchor: Anchor, part: InventoryPart, key: string, value: DeployTimeValue): void {
-    this.inventory.unknown(anchor, part, `${this.label}.${key} is ${value.description}`);
+    // A Terraform unknown already names its full path; a CloudFormation one names what it is.
+    const text = value.description.startsWith(this.label)
+      ? value.description
+      : `${this.label}.${key} is ${value.description}`;
+    this.inventory.unknown(anchor, part, text);
   }
 
   /** The raw resolved value of `key`, or undefined after reporting a deploy-time one. */
@@ -151,6 +160,13 @@ export function permissionOf(rule: Record<string, unknown>, egress: boolean): Ec
   if (group !== undefined) permission.UserIdGroupPairs = [{ GroupId: String(group) }];
   if (prefixList !== undefined) permission.PrefixListIds = [{ PrefixListId: String(prefixList) }];
   return permission;
+}
+
+/** A resolved property that is an object (a deploy-time value or a list reads as empty). */
+export function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isDeployTime(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 export { DeployTimeValue };

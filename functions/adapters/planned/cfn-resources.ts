@@ -25,13 +25,7 @@ export interface MapContext {
   partition: string;
 }
 
-type Mapper = (m: MapContext) => void;
-
-function record(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !isDeployTime(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
+export type Mapper = (m: MapContext) => void;
 
 function usableIps(cidr: string | undefined): number | undefined {
   const parsed = cidr ? parseCidr(cidr) : undefined;
@@ -70,9 +64,10 @@ const subnet: Mapper = ({ inventory, id, read, props, location }) => {
     inventory.subnetsOutsideFiles.set(id, `subnet ${id}'s VpcId is ${vpcId.description}`);
   const anchor = { subnetId: id };
   const cidr = read.string('CidrBlock', anchor, 'subnets');
-  // An IPv6 block written as a deploy-time value (a slice of the VPC's Amazon-provided block) exists; its value is unknown.
-  const v6 = props.Ipv6CidrBlock;
-  const ipv6 = v6 === undefined ? [] : isDeployTime(v6) ? [{}] : [{ Ipv6CidrBlock: String(v6) }];
+  // A slice of an Amazon-provided block declared here resolves against its stand-in; any
+  // other deploy-time block leaves the subnets unknown (the IPv6 rules need its value).
+  const v6 = read.string('Ipv6CidrBlock', anchor, 'subnets');
+  const ipv6 = v6 === undefined ? [] : [{ Ipv6CidrBlock: v6 }];
   const free = usableIps(cidr);
   inventory.subnets.push({
     SubnetId: id,
@@ -91,15 +86,16 @@ const subnet: Mapper = ({ inventory, id, read, props, location }) => {
   inventory.locate(id, location);
 };
 
-const subnetCidrBlock: Mapper = ({ inventory, read, props }) => {
+const subnetCidrBlock: Mapper = ({ inventory, read }) => {
   const subnetId = read.string('SubnetId', { anywhere: true }, 'subnets');
   const target = inventory.subnets.find((s) => s.SubnetId === subnetId);
   if (!target) return;
-  const v6 = props.Ipv6CidrBlock;
-  target.Ipv6CidrBlockAssociationSet = [
-    ...(target.Ipv6CidrBlockAssociationSet ?? []),
-    isDeployTime(v6) || v6 === undefined ? {} : { Ipv6CidrBlock: String(v6) },
-  ];
+  const v6 = read.string('Ipv6CidrBlock', { subnetId: target.SubnetId }, 'subnets');
+  if (v6)
+    target.Ipv6CidrBlockAssociationSet = [
+      ...(target.Ipv6CidrBlockAssociationSet ?? []),
+      { Ipv6CidrBlock: v6 },
+    ];
 };
 
 const routeTable: Mapper = ({ inventory, id, read, location }) => {
@@ -298,164 +294,11 @@ const flowLog: Mapper = ({ inventory, id, read, props }) => {
   });
 };
 
-const launchTemplate: Mapper = ({ id, props, read, location, rememberLaunchTemplate }) => {
-  const data = record(props.LaunchTemplateData);
-  const metadata = record(data.MetadataOptions);
-  const groups = [
-    ...(read.strings('SecurityGroupIds', { anywhere: true }, 'instances', data) ?? []),
-    ...(Array.isArray(data.NetworkInterfaces) ? data.NetworkInterfaces : []).flatMap(
-      (eni) => read.strings('Groups', { anywhere: true }, 'instances', record(eni)) ?? [],
-    ),
-  ];
-  const launch: PlannedLaunch = { location };
-  if (Object.keys(metadata).length > 0) {
-    const hop = read.number('HttpPutResponseHopLimit', { anywhere: true }, 'instances', metadata);
-    launch.metadataOptions = {
-      ...(metadata.HttpEndpoint !== undefined ? { HttpEndpoint: String(metadata.HttpEndpoint) } : {}),
-      ...(metadata.HttpTokens !== undefined ? { HttpTokens: String(metadata.HttpTokens) } : {}),
-      ...(hop !== undefined ? { HttpPutResponseHopLimit: hop } : {}),
-    };
-  }
-  if (groups.length > 0) launch.securityGroupIds = groups;
-  const name = typeof props.LaunchTemplateName === 'string' ? props.LaunchTemplateName : undefined;
-  rememberLaunchTemplate(id, name, launch);
-  if (typeof data.InstanceType === 'string') launch.instanceType = data.InstanceType;
-};
-
-const cluster: Mapper = ({ inventory, id, logicalId, read, props, location, partition }) => {
-  const anchor = { cluster: id };
-  const config = record(props.ResourcesVpcConfig);
-  const network = record(props.KubernetesNetworkConfig);
-  const compute = record(props.ComputeConfig);
-  const remote = record(props.RemoteNetworkConfig);
-  const cidrsOf = (key: string) =>
-    (Array.isArray(remote[key]) ? (remote[key] as unknown[]) : []).map((n) => ({
-      cidrs: read.strings('Cidrs', anchor, 'cluster', record(n)) ?? [],
-    }));
-  const built: EksCluster = {
-    name: id,
-    arn: `arn:${partition}:eks:${inventory.region}:${inventory.accountId}:cluster/${id}`,
-    ...(props.Version !== undefined ? { version: String(props.Version) } : {}),
-    tags: read.tags(anchor, 'cluster'),
-    resourcesVpcConfig: {
-      subnetIds: read.strings('SubnetIds', anchor, 'subnets', config) ?? [],
-      securityGroupIds: read.strings('SecurityGroupIds', anchor, 'securityGroups', config) ?? [],
-      clusterSecurityGroupId: eksClusterSecurityGroupId(logicalId),
-      endpointPublicAccess: read.boolean('EndpointPublicAccess', anchor, 'cluster', config) ?? true,
-      endpointPrivateAccess: read.boolean('EndpointPrivateAccess', anchor, 'cluster', config) ?? false,
-      ...(config.PublicAccessCidrs !== undefined
-        ? { publicAccessCidrs: read.strings('PublicAccessCidrs', anchor, 'cluster', config) ?? [] }
-        : {}),
-    },
-    kubernetesNetworkConfig: {
-      ...(network.IpFamily !== undefined ? { ipFamily: String(network.IpFamily) } : {}),
-      ...(network.ServiceIpv4Cidr !== undefined ? { serviceIpv4Cidr: String(network.ServiceIpv4Cidr) } : {}),
-    },
-    ...(compute.Enabled !== undefined
-      ? { computeConfig: { enabled: read.boolean('Enabled', anchor, 'cluster', compute) ?? false } }
-      : {}),
-    ...(Object.keys(remote).length > 0
-      ? {
-          remoteNetworkConfig: {
-            remoteNodeNetworks: cidrsOf('RemoteNodeNetworks'),
-            remotePodNetworks: cidrsOf('RemotePodNetworks'),
-          },
-        }
-      : {}),
-  };
-  inventory.clusters.set(id, { cluster: built, logicalName: logicalId, location });
-  inventory.locate(built.arn, location);
-};
-
-function clusterOf(m: MapContext, what: string): string | undefined {
-  const name = m.props.ClusterName;
-  if (typeof name === 'string' && m.inventory.clusters.has(name)) return name;
-  m.inventory.notes.push(
-    `${what} ${m.logicalId} belongs to cluster ${isDeployTime(name) ? name.description : String(name)}, which no given file declares: not judged`,
-  );
-  return undefined;
-}
-
-const nodegroup: Mapper = (m) => {
-  const clusterName = clusterOf(m, 'node group');
-  if (!clusterName) return;
-  const anchor = { cluster: clusterName };
-  const remote = record(m.props.RemoteAccess);
-  const templateRef = record(m.props.LaunchTemplate);
-  const ref =
-    m.read.string('Id', anchor, 'nodegroups', templateRef) ??
-    m.read.string('Name', anchor, 'nodegroups', templateRef);
-  const launch = ref ? m.launchTemplate(ref) : undefined;
-  const name = m.id;
-  const key =
-    remote.Ec2SshKey !== undefined ? m.read.string('Ec2SshKey', anchor, 'nodegroups', remote) : undefined;
-  m.inventory.nodegroups.push({
-    clusterName,
-    nodegroup: {
-      nodegroupName: name,
-      subnets: m.read.strings('Subnets', anchor, 'nodegroups') ?? [],
-      // EKS's default instance type for a managed node group, unless the launch template sets one.
-      instanceTypes:
-        m.read.strings('InstanceTypes', anchor, 'nodegroups') ??
-        (launch?.instanceType ? [launch.instanceType] : ['t3.medium']),
-      ...(Object.keys(remote).length > 0
-        ? {
-            remoteAccess: {
-              ...(key ? { ec2SshKey: key } : {}),
-              sourceSecurityGroups:
-                m.read.strings('SourceSecurityGroups', anchor, 'nodegroups', remote) ?? [],
-            },
-          }
-        : {}),
-      tags: m.read.tags(anchor, 'nodegroups'),
-    },
-    ...(launch ? { launch } : {}),
-    location: m.location,
-  });
-  m.inventory.locate(name, m.location);
-};
-
-const fargateProfile: Mapper = (m) => {
-  const clusterName = clusterOf(m, 'Fargate profile');
-  if (!clusterName) return;
-  m.inventory.fargateProfiles.push({
-    clusterName,
-    profile: {
-      fargateProfileName: m.id,
-      subnets: m.read.strings('Subnets', { cluster: clusterName }, 'fargateProfiles') ?? [],
-    },
-    location: m.location,
-  });
-  m.inventory.locate(m.id, m.location);
-};
-
-const addon: Mapper = (m) => {
-  if (m.props.AddonName !== 'vpc-cni') return;
-  const clusterName = clusterOf(m, 'add-on');
-  if (!clusterName) return;
-  const values = m.props.ConfigurationValues;
-  m.inventory.addons.set(
-    clusterName,
-    isDeployTime(values)
-      ? { state: 'unknown', error: `its ConfigurationValues are ${values.description}` }
-      : { state: 'installed', ...(values !== undefined ? { configurationValues: String(values) } : {}) },
-  );
-};
-
-const selfManagedNodes: Mapper = ({ inventory, logicalId, props }) => {
-  const zones = Array.isArray(props.VPCZoneIdentifier) ? props.VPCZoneIdentifier : [];
-  const subnetId = zones.find((z) => typeof z === 'string') as string | undefined;
-  inventory.unknown(
-    subnetId ? { subnetId } : { anywhere: true },
-    'instances',
-    `self-managed instances (${logicalId}) are launched at deployment; their subnets and settings are not modelled`,
-  );
-};
-
 const nothing: Mapper = () => {};
 
 /** Mappers by resource type, in the order they must run (containers before what goes in them). */
 export const MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
+  ...EKS_MAPPERS,
   'AWS::EC2::VPC': { phase: 0, map: vpc },
   'AWS::EC2::InternetGateway': { phase: 0, map: nothing },
   'AWS::EC2::EgressOnlyInternetGateway': { phase: 0, map: nothing },
@@ -465,14 +308,12 @@ export const MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
   'AWS::EC2::TransitGatewayVpcAttachment': { phase: 0, map: nothing },
   'AWS::EC2::VPNGateway': { phase: 0, map: nothing },
   'AWS::EC2::VPCPeeringConnection': { phase: 0, map: nothing },
-  'AWS::EC2::LaunchTemplate': { phase: 0, map: launchTemplate },
   'AWS::EC2::VPCCidrBlock': { phase: 1, map: vpcCidrBlock },
   'AWS::EC2::Subnet': { phase: 1, map: subnet },
   'AWS::EC2::SubnetCidrBlock': { phase: 2, map: subnetCidrBlock },
   'AWS::EC2::RouteTable': { phase: 1, map: routeTable },
   'AWS::EC2::SecurityGroup': { phase: 1, map: securityGroup },
   'AWS::EC2::NetworkAcl': { phase: 1, map: networkAcl },
-  'AWS::EKS::Cluster': { phase: 1, map: cluster },
   'AWS::EC2::Route': { phase: 2, map: route },
   'AWS::EC2::SubnetRouteTableAssociation': { phase: 2, map: routeTableAssociation },
   'AWS::EC2::VPCGatewayAttachment': { phase: 2, map: gatewayAttachment },
@@ -483,10 +324,5 @@ export const MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
   'AWS::EC2::NetworkAclEntry': { phase: 2, map: networkAclEntry },
   'AWS::EC2::SubnetNetworkAclAssociation': { phase: 2, map: networkAclAssociation },
   'AWS::EC2::FlowLog': { phase: 2, map: flowLog },
-  'AWS::EKS::Nodegroup': { phase: 2, map: nodegroup },
-  'AWS::EKS::FargateProfile': { phase: 2, map: fargateProfile },
-  'AWS::EKS::Addon': { phase: 2, map: addon },
-  'AWS::AutoScaling::AutoScalingGroup': { phase: 2, map: selfManagedNodes },
-  'AWS::EC2::Instance': { phase: 2, map: selfManagedNodes },
   'AWS::CloudFormation::Stack': { phase: 0, map: nothing },
 };

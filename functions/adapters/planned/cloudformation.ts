@@ -26,6 +26,7 @@ import {
   type IdKind,
   plannedId,
   standInEip,
+  standInIpv6Block,
   vpcDefaultIds,
 } from './planned-ids.ts';
 import { PlannedInventory, type PlannedLaunch } from './planned-inventory.ts';
@@ -70,6 +71,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::EKS::Cluster': 'Name',
   'AWS::EKS::Nodegroup': 'NodegroupName',
   'AWS::EKS::FargateProfile': 'FargateProfileName',
+  'Custom::AWSCDK-EKS-Cluster': 'Config.name',
 };
 
 function stackNameOf(file: string): string {
@@ -83,6 +85,8 @@ class TemplateSet {
   private readonly qualified = new Map<StackContext, Map<string, string>>();
   private readonly props = new Map<string, Record<string, unknown>>();
   readonly eips = new Map<string, string>();
+  /** Stand-in Amazon-provided IPv6 block of each VPC that asks for one (planned VPC id → block). */
+  readonly ipv6Blocks = new Map<string, string>();
   readonly env: ResolveEnv;
 
   constructor(
@@ -113,6 +117,17 @@ class TemplateSet {
       for (const [id, resource] of Object.entries(stack.resources))
         if (resource.Type === 'AWS::EC2::EIP')
           this.eips.set(this.idOf(stack, id, 'eipAllocation'), standInEip(eipIndex++));
+    for (const stack of this.stacks)
+      for (const resource of Object.values(stack.resources)) {
+        const p = resource.Properties ?? {};
+        const vpc = (p.VpcId as { Ref?: unknown } | undefined)?.Ref;
+        if (
+          resource.Type === 'AWS::EC2::VPCCidrBlock' &&
+          String(p.AmazonProvidedIpv6CidrBlock) === 'true' &&
+          typeof vpc === 'string'
+        )
+          this.ipv6Blocks.set(this.idOf(stack, vpc, 'vpc'), standInIpv6Block(this.ipv6Blocks.size));
+      }
     const pseudo = new Map(Object.entries(options.parameters).filter(([k]) => k.startsWith('AWS::')));
     this.env = {
       region: options.region,
@@ -146,7 +161,11 @@ class TemplateSet {
     const type = stack.resources[logicalId]?.Type ?? '';
     const nameProperty = NAME_PROPERTY[type];
     if (nameProperty) {
-      const name = this.propsOf(stack, logicalId)[nameProperty];
+      const props = this.propsOf(stack, logicalId);
+      const name =
+        type === 'Custom::AWSCDK-EKS-Cluster'
+          ? (props.Config as { name?: unknown } | undefined)?.name
+          : props[nameProperty];
       return name ?? this.qualified.get(stack)?.get(logicalId) ?? logicalId;
     }
     const kind = REF_KIND[type];
@@ -187,6 +206,10 @@ class TemplateSet {
       case 'AWS::EKS::Nodegroup.NodegroupName':
       case 'AWS::EKS::Cluster.Name':
         return id();
+      case 'AWS::EC2::VPC.Ipv6CidrBlocks': {
+        const block = this.ipv6Blocks.get(String(id()));
+        return block ? [block] : undefined;
+      }
       case 'AWS::EC2::VPC.DefaultSecurityGroup':
         return vpcDefaultIds(String(id())).defaultSg;
       case 'AWS::EC2::VPC.DefaultNetworkAcl':
@@ -196,6 +219,7 @@ class TemplateSet {
       case 'AWS::EC2::EIP.PublicIp':
         return this.ref(stack, logicalId);
       case 'AWS::EKS::Cluster.ClusterSecurityGroupId':
+      case 'Custom::AWSCDK-EKS-Cluster.ClusterSecurityGroupId':
         return eksClusterSecurityGroupId(this.qualified.get(stack)?.get(logicalId) ?? logicalId);
       case 'AWS::EKS::Cluster.Arn':
         return `arn:aws:eks:${this.options.region}:${this.env.pseudo.get('AWS::AccountId') ?? PLANNED_ACCOUNT_ID}:cluster/${String(id())}`;
@@ -365,6 +389,10 @@ export function mapTemplates(
     }
   }
   for (const phase of [0, 1, 2]) for (const item of work) if (item.phase === phase) item.run();
+  for (const [vpcId, block] of set.ipv6Blocks) {
+    const vpc = inventory.vpcs.get(vpcId);
+    if (vpc) vpc.Ipv6CidrBlocks = [...(vpc.Ipv6CidrBlocks ?? []), block];
+  }
   const notes = [...set.notes, ...inventory.notes];
   const total = [...ignored.values()].reduce((a, b) => a + b, 0);
   if (total > 0) {

@@ -78,3 +78,12 @@ export function isStandInEip(cidrOrIp: string): boolean {
 export function availabilityZones(region: string): string[] {
   return ['a', 'b', 'c', 'd', 'e', 'f'].map((letter) => `${region}${letter}`);
 }
+
+/**
+ * Stand-in /56 of an Amazon-provided VPC IPv6 block, from the documentation prefix
+ * 2001:db8::/32 (RFC 3849): subnets sliced from it with `Fn::Cidr` get distinct, consistent
+ * blocks, and no real block is ever inside it.
+ */
+export function standInIpv6Block(index: number): string {
+  return `2001:db8:0:${(index * 256).toString(16)}::/56`;
+}

@@ -25,7 +25,14 @@ export interface TfResource {
 }
 
 export interface TfModuleConfig {
-  resources?: { address: string; type: string; name: string; mode?: string; expressions?: Record<string, unknown>; range?: unknown }[];
+  resources?: {
+    address: string;
+    type: string;
+    name: string;
+    mode?: string;
+    expressions?: Record<string, unknown>;
+    range?: unknown;
+  }[];
   module_calls?: Record<string, { expressions?: Record<string, unknown>; module?: TfModuleConfig }>;
   outputs?: Record<string, { expression?: unknown }>;
   variables?: Record<string, { default?: unknown }>;
@@ -55,8 +62,18 @@ const WANTED_TYPE: Record<string, string> = {
   default_route_table_id: 'aws_vpc',
   default_network_acl_id: 'aws_vpc',
   vpc_endpoint_id: 'aws_vpc_endpoint',
-  id: '',
+  'launch_template.id': 'aws_launch_template',
 };
+
+/** Block lists the provider fills from separate resources when the configuration leaves them unset. */
+const COMPUTED_WHEN_UNSET = new Set(['ingress', 'egress', 'route', 'subnet_ids']);
+
+/** A value a `try`/`coalesce` would take: known, and not null or empty. */
+function isGiven(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || isDeployTime(value)) return false;
+  if (Array.isArray(value)) return value.length > 0 && !value.some(isDeployTime);
+  return true;
+}
 
 /** Splits `module.a["k"].module.b` into instance segments. */
 function parentInstance(module: string): { parent: string; call: string } | undefined {
@@ -99,27 +116,75 @@ export class TerraformIndex {
   }
 
   /** Resolves an expression of `module`'s configuration (for the instance `self`, when it has an index). */
-  resolve(expression: Expression, module: string, attribute: string, self: TfResource | undefined, depth = 0): unknown {
+  resolve(
+    expression: Expression,
+    module: string,
+    attribute: string,
+    self: TfResource | undefined,
+    depth = 0,
+  ): unknown {
     if (!expression || depth > 30) return undefined;
     if ('constant_value' in expression) return expression.constant_value;
     const references = expression.references ?? [];
+    // `try(a, b)`, `coalescelist(a, b)`: the first reference that gives a value wins.
     for (const reference of references) {
       const value = this.resolveReference(reference, module, attribute, self, depth);
-      if (value !== undefined && !isDeployTime(value)) return value;
+      if (isGiven(value)) return value;
     }
-    if (references.length > 0 && references.every((r) => r.startsWith('local.') || r.startsWith('count.') || r.startsWith('each.'))) {
-      const wanted = WANTED_TYPE[attribute];
-      const candidates = wanted ? this.allOfType(module, wanted) : [];
-      if (candidates.length === 1) return this.attributeOf(candidates[0] as TfResource, 'id');
+    for (const reference of references.filter((r) => r.startsWith('local.'))) {
+      const value = this.resolveLocal(reference.split('.')[1] ?? '', module, attribute, self, depth);
+      if (isGiven(value)) return value;
     }
     return undefined;
   }
 
-  private allOfType(module: string, type: string): TfResource[] {
-    return [...(this.byModule.get(module)?.entries() ?? [])].filter(([key]) => key.startsWith(`${type}.`)).flatMap(([, list]) => list);
+  /**
+   * Locals are not in the plan. A local naming a resource of the wanted type is read as the
+   * only such resource of the module instance, or the one whose name starts the local's
+   * (`local.node_security_group_id` → `aws_security_group.node`); else as the module's
+   * variable named like the attribute (modules pass `var.vpc_security_group_ids` through
+   * locals). Anything else stays unknown.
+   */
+  private resolveLocal(
+    local: string,
+    module: string,
+    attribute: string,
+    self: TfResource | undefined,
+    depth: number,
+  ): unknown {
+    const leaf = attribute.split('.').pop() ?? attribute;
+    const wanted = WANTED_TYPE[attribute] ?? WANTED_TYPE[leaf];
+    const wantsList = attribute.endsWith('_ids');
+    if (wanted) {
+      const candidates = this.allOfType(module, wanted);
+      const named = candidates.filter((c) => local === c.name || local.startsWith(`${c.name}_`));
+      const pick =
+        candidates.length === 1 ? candidates : new Set(named.map((c) => c.name)).size === 1 ? named : [];
+      const chosen =
+        pick.length > 1 ? pick.filter((c) => self !== undefined && c.index === self.index) : pick;
+      if (chosen.length === 1) {
+        const id = this.attributeOf(chosen[0] as TfResource, 'id');
+        return wantsList ? [id] : id;
+      }
+    }
+    if (local !== attribute)
+      return this.resolveReference(`var.${attribute}`, module, attribute, self, depth + 1);
+    return undefined;
   }
 
-  private resolveReference(reference: string, module: string, attribute: string, self: TfResource | undefined, depth: number): unknown {
+  private allOfType(module: string, type: string): TfResource[] {
+    return [...(this.byModule.get(module)?.entries() ?? [])]
+      .filter(([key]) => key.startsWith(`${type}.`))
+      .flatMap(([, list]) => list);
+  }
+
+  private resolveReference(
+    reference: string,
+    module: string,
+    attribute: string,
+    self: TfResource | undefined,
+    depth: number,
+  ): unknown {
     const parts = reference.split('.');
     if (parts[0] === 'var') {
       const name = (parts[1] ?? '').replace(/\[.*$/, '');
@@ -138,7 +203,13 @@ export class TerraformIndex {
       const instances = [...this.byModule.keys()].filter((m) => m === prefix || m.startsWith(`${prefix}[`));
       const childModule = instances[0] ?? prefix;
       const childConfig = this.moduleConfig(childModule);
-      return this.resolve(childConfig?.outputs?.[output]?.expression as Expression, childModule, attribute, undefined, depth + 1);
+      return this.resolve(
+        childConfig?.outputs?.[output]?.expression as Expression,
+        childModule,
+        attribute,
+        undefined,
+        depth + 1,
+      );
     }
     const isData = parts[0] === 'data';
     const [type, rawName, ...rest] = isData ? parts.slice(1) : parts;
@@ -169,8 +240,23 @@ export class TerraformIndex {
 /** Reads a plan's values, replacing "known after apply" by what the configuration tells, or a deploy-time value. */
 export function knownValues(index: TerraformIndex, resource: TfResource): Record<string, unknown> {
   const config = index.resourceConfig(resource);
-  const merge = (value: unknown, unknown: unknown, expression: unknown, attribute: string, path: string): unknown => {
-    if (unknown === true || (Array.isArray(unknown) && unknown.length > 0 && unknown.every((u) => u === true) && !Array.isArray(value))) {
+  const merge = (
+    value: unknown,
+    unknown: unknown,
+    expression: unknown,
+    attribute: string,
+    path: string,
+  ): unknown => {
+    if (
+      unknown === true ||
+      (Array.isArray(unknown) &&
+        unknown.length > 0 &&
+        unknown.every((u) => u === true) &&
+        !Array.isArray(value))
+    ) {
+      // Computed from other resources when the configuration leaves it unset (rules in
+      // aws_security_group_rule, routes in aws_route): the other resources carry it.
+      if (expression === undefined && COMPUTED_WHEN_UNSET.has(attribute.split('.').pop() ?? '')) return [];
       const resolved = index.resolve(expression as Expression, resource.module, attribute, resource);
       return resolved ?? new DeployTimeValue(`${resource.address}.${path} (known after apply)`);
     }
@@ -183,18 +269,35 @@ export function knownValues(index: TerraformIndex, resource: TfResource): Record
         if (resolved !== undefined) return resolved;
       }
       const expressions = Array.isArray(expression) ? expression : [];
-      return Array.from({ length }, (_, i) => merge(values[i], unknowns[i], expressions[i] ?? expressions[0], attribute, `${path}[${i}]`));
+      return Array.from({ length }, (_, i) =>
+        merge(values[i], unknowns[i], expressions[i] ?? expressions[0], attribute, `${path}[${i}]`),
+      );
     }
     if ((value && typeof value === 'object') || (unknown && typeof unknown === 'object')) {
       const object = (value ?? {}) as Record<string, unknown>;
-      const unknownObject = (unknown && typeof unknown === 'object' ? unknown : {}) as Record<string, unknown>;
-      const expressions = (expression && typeof expression === 'object' ? expression : {}) as Record<string, unknown>;
+      const unknownObject = (unknown && typeof unknown === 'object' ? unknown : {}) as Record<
+        string,
+        unknown
+      >;
+      const expressions = (expression && typeof expression === 'object' ? expression : {}) as Record<
+        string,
+        unknown
+      >;
       const out: Record<string, unknown> = {};
       for (const key of new Set([...Object.keys(object), ...Object.keys(unknownObject)]))
-        out[key] = merge(object[key], unknownObject[key], expressions[key], key, path ? `${path}.${key}` : key);
+        out[key] = merge(
+          object[key],
+          unknownObject[key],
+          expressions[key],
+          attribute ? `${attribute}.${key}` : key,
+          path ? `${path}.${key}` : key,
+        );
       return out;
     }
     return value;
   };
-  return merge(resource.values, resource.afterUnknown, config?.expressions ?? {}, '', '') as Record<string, unknown>;
+  return merge(resource.values, resource.afterUnknown, config?.expressions ?? {}, '', '') as Record<
+    string,
+    unknown
+  >;
 }

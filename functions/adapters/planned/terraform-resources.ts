@@ -9,6 +9,7 @@ import type { Ec2IpPermission } from '../../core/snapshot.ts';
 import type { FieldReader } from './cfn-fields.ts';
 import { isDeployTime } from './deploy-time.ts';
 import { eksClusterSecurityGroupId, type PlannedInventory, type PlannedLaunch } from './planned-inventory.ts';
+import { TF_EKS_MAPPERS } from './terraform-eks-resources.ts';
 import type { TfResource } from './terraform-refs.ts';
 
 export interface TfMapContext {
@@ -23,15 +24,20 @@ export interface TfMapContext {
   vpcOfDefault(defaultId: string): string | undefined;
 }
 
-type Mapper = (m: TfMapContext) => void;
+export type Mapper = (m: TfMapContext) => void;
 
-function block(value: unknown): Record<string, unknown> {
+/** Attributes AWS assigns that no rule reads. */
+const IGNORED_UNKNOWN = new Set(['id', 'arn', 'security_group_rule_id', 'tags_all', 'owner_id']);
+
+export function block(value: unknown): Record<string, unknown> {
   const first = Array.isArray(value) ? value[0] : value;
   return first && typeof first === 'object' && !isDeployTime(first) ? (first as Record<string, unknown>) : {};
 }
 
-function list(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter((v) => v && typeof v === 'object' && !isDeployTime(v)) as Record<string, unknown>[] : [];
+export function list(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value)
+    ? (value.filter((v) => v && typeof v === 'object' && !isDeployTime(v)) as Record<string, unknown>[])
+    : [];
 }
 
 function usableIps(cidr: string | undefined): number | undefined {
@@ -48,15 +54,24 @@ function permissionsOf(rule: Record<string, unknown>, groupId: string): Ec2IpPer
     if (rule.from_port !== undefined) base.FromPort = Number(rule.from_port);
     if (rule.to_port !== undefined) base.ToPort = Number(rule.to_port);
   }
-  const cidrs = [...(Array.isArray(rule.cidr_blocks) ? rule.cidr_blocks : []), ...(rule.cidr_ipv4 ? [rule.cidr_ipv4] : [])];
-  const cidrs6 = [...(Array.isArray(rule.ipv6_cidr_blocks) ? rule.ipv6_cidr_blocks : []), ...(rule.cidr_ipv6 ? [rule.cidr_ipv6] : [])];
+  const cidrs = [
+    ...(Array.isArray(rule.cidr_blocks) ? rule.cidr_blocks : []),
+    ...(rule.cidr_ipv4 ? [rule.cidr_ipv4] : []),
+  ];
+  const cidrs6 = [
+    ...(Array.isArray(rule.ipv6_cidr_blocks) ? rule.ipv6_cidr_blocks : []),
+    ...(rule.cidr_ipv6 ? [rule.cidr_ipv6] : []),
+  ];
   const groups = [
     ...(Array.isArray(rule.security_groups) ? rule.security_groups : []),
     ...(rule.source_security_group_id ? [rule.source_security_group_id] : []),
     ...(rule.referenced_security_group_id ? [rule.referenced_security_group_id] : []),
     ...(rule.self === true ? [groupId] : []),
   ];
-  const prefixLists = [...(Array.isArray(rule.prefix_list_ids) ? rule.prefix_list_ids : []), ...(rule.prefix_list_id ? [rule.prefix_list_id] : [])];
+  const prefixLists = [
+    ...(Array.isArray(rule.prefix_list_ids) ? rule.prefix_list_ids : []),
+    ...(rule.prefix_list_id ? [rule.prefix_list_id] : []),
+  ];
   return [
     {
       ...base,
@@ -71,7 +86,8 @@ function permissionsOf(rule: Record<string, unknown>, groupId: string): Ec2IpPer
 const vpc: Mapper = ({ inventory, id, read, values, location }) => {
   const cidr = read.string('cidr_block', { vpcId: id }, 'vpc');
   if (values.assign_generated_ipv6_cidr_block === true) inventory.ipv6Vpcs.add(id);
-  const v6 = typeof values.ipv6_cidr_block === 'string' && values.ipv6_cidr_block ? [values.ipv6_cidr_block] : [];
+  const v6 =
+    typeof values.ipv6_cidr_block === 'string' && values.ipv6_cidr_block ? [values.ipv6_cidr_block] : [];
   inventory.vpcs.set(id, {
     VpcId: id,
     ...(cidr ? { CidrBlock: cidr } : {}),
@@ -92,10 +108,12 @@ const vpcCidr: Mapper = ({ inventory, read }) => {
 
 const subnet: Mapper = ({ inventory, id, read, values, location }) => {
   const vpcId = values.vpc_id;
-  if (isDeployTime(vpcId)) inventory.subnetsOutsideFiles.set(id, `${location.address}.vpc_id is ${vpcId.description}`);
+  if (isDeployTime(vpcId))
+    inventory.subnetsOutsideFiles.set(id, `${location.address}.vpc_id is ${vpcId.description}`);
   const anchor = { subnetId: id };
   const cidr = read.string('cidr_block', anchor, 'subnets');
-  const v6 = values.ipv6_cidr_block;
+  // A block known only after apply leaves the subnets unknown: the IPv6 rules need its value.
+  const v6 = read.string('ipv6_cidr_block', anchor, 'subnets');
   const free = usableIps(cidr);
   const az = read.string('availability_zone', anchor, 'subnets');
   inventory.subnets.push({
@@ -103,11 +121,13 @@ const subnet: Mapper = ({ inventory, id, read, values, location }) => {
     VpcId: typeof vpcId === 'string' ? vpcId : '',
     ...(cidr ? { CidrBlock: cidr } : {}),
     ...(az ? { AvailabilityZone: az } : {}),
-    ...(typeof values.availability_zone_id === 'string' ? { AvailabilityZoneId: values.availability_zone_id } : {}),
+    ...(typeof values.availability_zone_id === 'string'
+      ? { AvailabilityZoneId: values.availability_zone_id }
+      : {}),
     ...(free !== undefined ? { AvailableIpAddressCount: free } : {}),
     MapPublicIpOnLaunch: read.boolean('map_public_ip_on_launch', anchor, 'subnets') ?? false,
     AssignIpv6AddressOnCreation: read.boolean('assign_ipv6_address_on_creation', anchor, 'subnets') ?? false,
-    Ipv6CidrBlockAssociationSet: v6 === undefined || v6 === null || v6 === '' ? [] : isDeployTime(v6) ? [{}] : [{ Ipv6CidrBlock: String(v6) }],
+    Ipv6CidrBlockAssociationSet: typeof v6 === 'string' && v6 !== '' ? [{ Ipv6CidrBlock: v6 }] : [],
     Tags: read.tags(anchor, 'subnets', 'tags'),
   });
   inventory.locate(id, location);
@@ -130,15 +150,28 @@ function addRoute(m: TfMapContext, routeTableId: string, route: Record<string, u
   const built: Record<string, string> = {};
   const destination = route.destination_cidr_block ?? route.cidr_block;
   const destination6 = route.destination_ipv6_cidr_block ?? route.ipv6_cidr_block;
-  for (const [value, key] of [[destination, 'DestinationCidrBlock'], [destination6, 'DestinationIpv6CidrBlock']] as const) {
-    if (isDeployTime(value)) m.inventory.unknown({ routeTableId }, 'routeTables', `${m.location.address} route destination is ${value.description}`);
+  for (const [value, key] of [
+    [destination, 'DestinationCidrBlock'],
+    [destination6, 'DestinationIpv6CidrBlock'],
+  ] as const) {
+    if (isDeployTime(value))
+      m.inventory.unknown(
+        { routeTableId },
+        'routeTables',
+        `${m.location.address} route destination is ${value.description}`,
+      );
     else if (typeof value === 'string' && value !== '') built[key] = value;
   }
   for (const [field, key] of Object.entries(ROUTE_TARGETS)) {
     const value = route[field];
     if (value === undefined || value === null || value === '') continue;
     if (isDeployTime(value)) {
-      if (field === 'gateway_id') m.inventory.unknown({ routeTableId }, 'routeTables', `${m.location.address}.${field} is ${value.description}`);
+      if (field === 'gateway_id')
+        m.inventory.unknown(
+          { routeTableId },
+          'routeTables',
+          `${m.location.address}.${field} is ${value.description}`,
+        );
       else built[key] = `${key.replace(/Id$|Arn$/, '')}(deploy-time)`;
     } else built[key] = String(value);
   }
@@ -149,10 +182,16 @@ const routeTable =
   (main: boolean): Mapper =>
   (m) => {
     const { inventory, id, read, values, location } = m;
-    let vpcId = read.string('vpc_id', { anywhere: true }, 'routeTables');
-    if (main) vpcId = m.vpcOfDefault(String(values.default_route_table_id ?? '')) ?? vpcId;
+    const vpcId = main
+      ? m.vpcOfDefault(String(values.default_route_table_id ?? ''))
+      : read.string('vpc_id', { anywhere: true }, 'routeTables');
     if (!vpcId) return;
-    inventory.routeTables.set(id, { RouteTableId: id, VpcId: vpcId, Routes: [], Associations: main ? [{ Main: true }] : [] });
+    inventory.routeTables.set(id, {
+      RouteTableId: id,
+      VpcId: vpcId,
+      Routes: [],
+      Associations: main ? [{ Main: true }] : [],
+    });
     if (main) inventory.replacedDefaults.add(vpcId);
     for (const route of list(values.route)) addRoute(m, id, route);
     inventory.locate(id, location);
@@ -165,7 +204,11 @@ const route: Mapper = (m) => {
 
 const routeAssociation: Mapper = ({ inventory, read }) => {
   const routeTableId = read.string('route_table_id', { anywhere: true }, 'routeTables');
-  const subnetId = read.string('subnet_id', routeTableId ? { routeTableId } : { anywhere: true }, 'routeTables');
+  const subnetId = read.string(
+    'subnet_id',
+    routeTableId ? { routeTableId } : { anywhere: true },
+    'routeTables',
+  );
   if (routeTableId && subnetId) inventory.associate(subnetId, { routeTableId });
 };
 
@@ -222,14 +265,13 @@ const securityGroupRule =
   ({ inventory, read, values }) => {
     const groupId = read.string('security_group_id', { anywhere: true }, 'securityGroups');
     if (!groupId) return;
-    const rule = read.value('cidr_blocks', { groupId }, 'securityGroups') === undefined && values.cidr_blocks !== undefined ? undefined : values;
-    const unknown = Object.entries(values).find(([k, v]) => isDeployTime(v) && k !== 'id' && k !== 'arn' && k !== 'security_group_rule_id');
-    if (!rule || unknown) {
-      if (unknown) read.value(unknown[0], { groupId }, 'securityGroups');
+    const unknown = Object.entries(values).find(([k, v]) => isDeployTime(v) && !IGNORED_UNKNOWN.has(k));
+    if (unknown) {
+      read.value(unknown[0], { groupId }, 'securityGroups');
       return;
     }
     const egress = (direction ?? String(values.type)) === 'egress';
-    for (const p of permissionsOf(rule, groupId)) inventory.addRule(groupId, egress, p);
+    for (const p of permissionsOf(values, groupId)) inventory.addRule(groupId, egress, p);
   };
 
 const vpcEndpoint: Mapper = ({ inventory, id, read, location }) => {
@@ -263,11 +305,23 @@ const endpointAssociation: Mapper = ({ inventory, read }) => {
 
 function aclEntry(rule: Record<string, unknown>, egress: boolean) {
   const protocol = String(rule.protocol ?? '-1').toLowerCase();
-  const numeric = protocol === 'tcp' ? '6' : protocol === 'udp' ? '17' : protocol === 'icmp' ? '1' : protocol === 'all' ? '-1' : protocol;
+  const numeric =
+    protocol === 'tcp'
+      ? '6'
+      : protocol === 'udp'
+        ? '17'
+        : protocol === 'icmp'
+          ? '1'
+          : protocol === 'all'
+            ? '-1'
+            : protocol;
   return {
     RuleNumber: Number(rule.rule_no ?? rule.rule_number),
     Protocol: numeric,
-    RuleAction: String(rule.action ?? rule.rule_action).toLowerCase() === 'allow' ? ('allow' as const) : ('deny' as const),
+    RuleAction:
+      String(rule.action ?? rule.rule_action).toLowerCase() === 'allow'
+        ? ('allow' as const)
+        : ('deny' as const),
     Egress: egress,
     ...(rule.cidr_block ? { CidrBlock: String(rule.cidr_block) } : {}),
     ...(rule.ipv6_cidr_block ? { Ipv6CidrBlock: String(rule.ipv6_cidr_block) } : {}),
@@ -280,20 +334,33 @@ function aclEntry(rule: Record<string, unknown>, egress: boolean) {
 const networkAcl =
   (isDefault: boolean): Mapper =>
   ({ inventory, id, read, values, location, vpcOfDefault }) => {
-    const vpcId = isDefault ? vpcOfDefault(String(values.default_network_acl_id ?? '')) : read.string('vpc_id', { anywhere: true }, 'networkAcls');
+    const vpcId = isDefault
+      ? vpcOfDefault(String(values.default_network_acl_id ?? ''))
+      : read.string('vpc_id', { anywhere: true }, 'networkAcls');
     if (!vpcId) return;
-    inventory.networkAcls.set(id, { NetworkAclId: id, VpcId: vpcId, IsDefault: isDefault, Entries: [], Associations: [] });
+    inventory.networkAcls.set(id, {
+      NetworkAclId: id,
+      VpcId: vpcId,
+      IsDefault: isDefault,
+      Entries: [],
+      Associations: [],
+    });
     const anchor = { aclId: id };
-    for (const rule of list(read.value('ingress', anchor, 'networkAcls'))) inventory.addAclEntry(id, aclEntry(rule, false));
-    for (const rule of list(read.value('egress', anchor, 'networkAcls'))) inventory.addAclEntry(id, aclEntry(rule, true));
-    for (const subnetId of read.strings('subnet_ids', anchor, 'networkAcls') ?? []) inventory.associate(subnetId, { aclId: id });
+    for (const rule of list(read.value('ingress', anchor, 'networkAcls')))
+      inventory.addAclEntry(id, aclEntry(rule, false));
+    for (const rule of list(read.value('egress', anchor, 'networkAcls')))
+      inventory.addAclEntry(id, aclEntry(rule, true));
+    // A default ACL's subnet_ids lists the subnets it governs implicitly, which it does anyway.
+    if (!isDefault)
+      for (const subnetId of read.strings('subnet_ids', anchor, 'networkAcls') ?? [])
+        inventory.associate(subnetId, { aclId: id });
     inventory.locate(id, location);
   };
 
 const networkAclRule: Mapper = ({ inventory, read, values }) => {
   const aclId = read.string('network_acl_id', { anywhere: true }, 'networkAcls');
   if (!aclId) return;
-  const unknown = Object.entries(values).find(([k, v]) => isDeployTime(v) && k !== 'id');
+  const unknown = Object.entries(values).find(([k, v]) => isDeployTime(v) && !IGNORED_UNKNOWN.has(k));
   if (unknown) return void read.value(unknown[0], { aclId }, 'networkAcls');
   inventory.addAclEntry(aclId, aclEntry(values, values.egress === true));
 };
@@ -308,136 +375,20 @@ const flowLog: Mapper = ({ inventory, id, read, values }) => {
   if (values.vpc_id === undefined || values.vpc_id === null) return;
   const vpcId = read.string('vpc_id', { anywhere: true }, 'flowLogs');
   if (!vpcId) return;
-  inventory.flowLogs.push({ FlowLogId: id, ResourceId: vpcId, FlowLogStatus: 'ACTIVE', TrafficType: read.string('traffic_type', { vpcId }, 'flowLogs') ?? 'ALL' });
-};
-
-const launchTemplate: Mapper = ({ id, read, values, location, launchTemplates }) => {
-  const metadata = block(values.metadata_options);
-  const groups = [
-    ...(read.strings('vpc_security_group_ids', { anywhere: true }, 'instances') ?? []),
-    ...list(values.network_interfaces).flatMap((eni) => read.strings('security_groups', { anywhere: true }, 'instances', eni) ?? []),
-  ];
-  const hop = read.number('http_put_response_hop_limit', { anywhere: true }, 'instances', metadata);
-  const launch: PlannedLaunch = {
-    location,
-    ...(Object.keys(metadata).length > 0
-      ? {
-          metadataOptions: {
-            ...(typeof metadata.http_endpoint === 'string' ? { HttpEndpoint: metadata.http_endpoint } : {}),
-            ...(typeof metadata.http_tokens === 'string' ? { HttpTokens: metadata.http_tokens } : {}),
-            ...(hop !== undefined ? { HttpPutResponseHopLimit: hop } : {}),
-          },
-        }
-      : {}),
-    ...(groups.length > 0 ? { securityGroupIds: groups } : {}),
-    ...(typeof values.instance_type === 'string' ? { instanceType: values.instance_type } : {}),
-  };
-  launchTemplates.set(id, launch);
-  if (typeof values.name === 'string') launchTemplates.set(values.name, launch);
-};
-
-const cluster: Mapper = ({ inventory, id, read, values, location, resource }) => {
-  const anchor = { cluster: id };
-  const config = block(values.vpc_config);
-  const network = block(values.kubernetes_network_config);
-  const compute = block(values.compute_config);
-  const remote = block(values.remote_network_config);
-  const cidrsOf = (key: string) => list(remote[key]).map((n) => ({ cidrs: read.strings('cidrs', anchor, 'cluster', n) ?? [] }));
-  const cidrs = config.public_access_cidrs;
-  inventory.clusters.set(id, {
-    logicalName: resource.address,
-    location,
-    cluster: {
-      name: id,
-      arn: `arn:aws:eks:${inventory.region}:${inventory.accountId}:cluster/${id}`,
-      ...(typeof values.version === 'string' ? { version: values.version } : {}),
-      tags: read.tags(anchor, 'cluster', 'tags'),
-      resourcesVpcConfig: {
-        subnetIds: read.strings('subnet_ids', anchor, 'subnets', config) ?? [],
-        securityGroupIds: read.strings('security_group_ids', anchor, 'securityGroups', config) ?? [],
-        clusterSecurityGroupId: eksClusterSecurityGroupId(resource.address),
-        endpointPublicAccess: read.boolean('endpoint_public_access', anchor, 'cluster', config) ?? true,
-        endpointPrivateAccess: read.boolean('endpoint_private_access', anchor, 'cluster', config) ?? false,
-        // Unset, the provider leaves EKS's default (0.0.0.0/0), computed: not a deploy-time unknown.
-        ...(cidrs !== undefined && !isDeployTime(cidrs) ? { publicAccessCidrs: read.strings('public_access_cidrs', anchor, 'cluster', config) ?? [] } : {}),
-      },
-      kubernetesNetworkConfig: {
-        ...(typeof network.ip_family === 'string' ? { ipFamily: network.ip_family } : {}),
-        ...(typeof network.service_ipv4_cidr === 'string' ? { serviceIpv4Cidr: network.service_ipv4_cidr } : {}),
-      },
-      ...(compute.enabled !== undefined ? { computeConfig: { enabled: compute.enabled === true } } : {}),
-      ...(Object.keys(remote).length > 0
-        ? { remoteNetworkConfig: { remoteNodeNetworks: cidrsOf('remote_node_networks'), remotePodNetworks: cidrsOf('remote_pod_networks') } }
-        : {}),
-    },
+  inventory.flowLogs.push({
+    FlowLogId: id,
+    ResourceId: vpcId,
+    FlowLogStatus: 'ACTIVE',
+    TrafficType: read.string('traffic_type', { vpcId }, 'flowLogs') ?? 'ALL',
   });
-  inventory.locate(`arn:aws:eks:${inventory.region}:${inventory.accountId}:cluster/${id}`, location);
 };
-
-function clusterOf(m: TfMapContext, what: string): string | undefined {
-  const name = m.values.cluster_name;
-  if (typeof name === 'string' && m.inventory.clusters.has(name)) return name;
-  m.inventory.notes.push(`${what} ${m.location.address} belongs to cluster ${isDeployTime(name) ? name.description : String(name)}, which the plan does not create: not judged`);
-  return undefined;
-}
-
-const nodegroup: Mapper = (m) => {
-  const clusterName = clusterOf(m, 'node group');
-  if (!clusterName) return;
-  const anchor = { cluster: clusterName };
-  const remote = block(m.values.remote_access);
-  const templateRef = block(m.values.launch_template);
-  const ref = m.read.string('id', anchor, 'nodegroups', templateRef) ?? m.read.string('name', anchor, 'nodegroups', templateRef);
-  const launch = ref ? m.launchTemplates.get(ref) : undefined;
-  const key = typeof remote.ec2_ssh_key === 'string' ? remote.ec2_ssh_key : undefined;
-  const name = typeof m.values.node_group_name === 'string' ? m.values.node_group_name : m.location.address;
-  m.inventory.nodegroups.push({
-    clusterName,
-    nodegroup: {
-      nodegroupName: name,
-      subnets: m.read.strings('subnet_ids', anchor, 'nodegroups') ?? [],
-      instanceTypes: m.read.strings('instance_types', anchor, 'nodegroups') ?? (launch?.instanceType ? [launch.instanceType] : ['t3.medium']),
-      ...(Object.keys(remote).length > 0
-        ? { remoteAccess: { ...(key ? { ec2SshKey: key } : {}), sourceSecurityGroups: m.read.strings('source_security_group_ids', anchor, 'nodegroups', remote) ?? [] } }
-        : {}),
-      tags: m.read.tags(anchor, 'nodegroups', 'tags'),
-    },
-    ...(launch ? { launch } : {}),
-    location: m.location,
-  });
-  m.inventory.locate(name, m.location);
-};
-
-const fargateProfile: Mapper = (m) => {
-  const clusterName = clusterOf(m, 'Fargate profile');
-  if (!clusterName) return;
-  const name = typeof m.values.fargate_profile_name === 'string' ? m.values.fargate_profile_name : m.location.address;
-  m.inventory.fargateProfiles.push({ clusterName, profile: { fargateProfileName: name, subnets: m.read.strings('subnet_ids', { cluster: clusterName }, 'fargateProfiles') ?? [] }, location: m.location });
-  m.inventory.locate(name, m.location);
-};
-
-const addon: Mapper = (m) => {
-  if (m.values.addon_name !== 'vpc-cni') return;
-  const clusterName = clusterOf(m, 'add-on');
-  if (!clusterName) return;
-  const values = m.values.configuration_values;
-  m.inventory.addons.set(
-    clusterName,
-    isDeployTime(values)
-      ? { state: 'unknown', error: `its configuration_values are ${values.description}` }
-      : { state: 'installed', ...(typeof values === 'string' && values !== '' ? { configurationValues: values } : {}) },
-  );
-};
-
-const selfManaged: Mapper = ({ inventory, resource }) =>
-  inventory.unknown({ anywhere: true }, 'instances', `self-managed instances (${resource.address}) are launched at apply; their subnets and settings are not modelled`);
 
 const nothing: Mapper = () => {};
 
-export const TF_MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
+export const TF_MAPPERS: Record<string, { phase: number; map: Mapper }> = {
+  ...TF_EKS_MAPPERS,
   aws_vpc: { phase: 0, map: vpc },
   aws_eip: { phase: 0, map: nothing },
-  aws_launch_template: { phase: 0, map: launchTemplate },
   aws_egress_only_internet_gateway: { phase: 0, map: nothing },
   aws_ec2_transit_gateway: { phase: 0, map: nothing },
   aws_ec2_transit_gateway_vpc_attachment: { phase: 0, map: nothing },
@@ -448,7 +399,6 @@ export const TF_MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
   aws_security_group: { phase: 1, map: securityGroup },
   aws_network_acl: { phase: 1, map: networkAcl(false) },
   aws_default_network_acl: { phase: 1, map: networkAcl(true) },
-  aws_eks_cluster: { phase: 1, map: cluster },
   aws_internet_gateway: { phase: 1, map: internetGateway },
   aws_internet_gateway_attachment: { phase: 1, map: gatewayAttachment },
   aws_route: { phase: 2, map: route },
@@ -458,14 +408,9 @@ export const TF_MAPPERS: Record<string, { phase: 0 | 1 | 2; map: Mapper }> = {
   aws_vpc_security_group_ingress_rule: { phase: 2, map: securityGroupRule('ingress') },
   aws_vpc_security_group_egress_rule: { phase: 2, map: securityGroupRule('egress') },
   aws_vpc_endpoint: { phase: 2, map: vpcEndpoint },
-  aws_vpc_endpoint_route_table_association: { phase: 3 as 2, map: endpointAssociation },
-  aws_vpc_endpoint_subnet_association: { phase: 3 as 2, map: endpointAssociation },
+  aws_vpc_endpoint_route_table_association: { phase: 3, map: endpointAssociation },
+  aws_vpc_endpoint_subnet_association: { phase: 3, map: endpointAssociation },
   aws_network_acl_rule: { phase: 2, map: networkAclRule },
   aws_network_acl_association: { phase: 2, map: networkAclAssociation },
   aws_flow_log: { phase: 2, map: flowLog },
-  aws_eks_node_group: { phase: 2, map: nodegroup },
-  aws_eks_fargate_profile: { phase: 2, map: fargateProfile },
-  aws_eks_addon: { phase: 2, map: addon },
-  aws_instance: { phase: 2, map: selfManaged },
-  aws_autoscaling_group: { phase: 2, map: selfManaged },
 };

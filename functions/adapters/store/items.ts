@@ -110,7 +110,7 @@ export function findingToItem(finding: StoredFinding, retentionDays: number): It
 }
 
 export function clusterToItem(cluster: ClusterRecord): Item {
-  const { pendingAlertScanIds, ...rest } = cluster;
+  const { pendingAlertScanIds, pendingSecurityHub, ...rest } = cluster;
   return {
     ...rest,
     PK: clusterPk(cluster),
@@ -124,6 +124,10 @@ export function clusterToItem(cluster: ClusterRecord): Item {
       : {}),
     // A string set (DynamoDB rejects empty sets), so that flushing can DELETE one element.
     ...(pendingAlertScanIds.length > 0 ? { pendingAlertScanIds: new Set(pendingAlertScanIds) } : {}),
+    // Same for Security Hub entries: a sync DELETEs the ones that landed.
+    ...(pendingSecurityHub && pendingSecurityHub.length > 0
+      ? { pendingSecurityHub: new Set(pendingSecurityHub) }
+      : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import { formatOcsf } from '../formatters/ocsf.ts';
 import { formatSarif, sarifArtifactUri } from '../formatters/sarif.ts';
 import { formatTable } from '../formatters/table.ts';
 import type { LiveCollector } from '../live-source.ts';
+import { isPlannedScan, loadPlanned } from '../planned-source.ts';
 import { createScanProgress, type ProgressStream, progressMode } from '../progress.ts';
 import { buildReport, type ScanReport } from '../report.ts';
 import {
@@ -54,6 +55,10 @@ export interface ScanOptions {
   timeoutText: string;
   /** `--progress`: progress lines on stderr even when it is not a terminal. */
   progress?: boolean;
+  /** `--template FILE...`, `--parameter K=V...`, `--terraform-plan FILE`: planned infrastructure. */
+  template?: string[];
+  parameters?: string[];
+  terraformPlan?: string;
 }
 
 export interface ScanDeps {
@@ -95,6 +100,8 @@ interface Loaded {
   snapshot: Snapshot;
   /** Cluster names seen, for a "did you mean" on a mistyped `--cluster`. */
   knownClusterNames: string[];
+  /** Planned infrastructure: what the reader skipped or could not place. */
+  notes?: string[];
 }
 
 function fromSnapshot(
@@ -110,6 +117,12 @@ function fromSnapshot(
 }
 
 async function loadSnapshot(options: ScanOptions, deps: ScanDeps): Promise<Loaded> {
+  if (isPlannedScan(options)) {
+    const planned = await loadPlanned(options, deps.env, deps.now().toISOString());
+    for (const note of planned.notes) deps.stderr(`eks-netguard: note: ${note}\n`);
+    const loaded = fromSnapshot(planned.snapshot, undefined, options, deps, 'the planned infrastructure');
+    return { ...loaded, notes: planned.notes };
+  }
   const selection = parseRegionFlags(options.region);
   if (options.demo) return fromSnapshot(demoSnapshot(), selection, options, deps, 'the demo account');
   if (options.snapshotIn) {
@@ -233,6 +246,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<num
     suppressions,
     now: deps.now(),
   });
+  if (loaded.notes && loaded.notes.length > 0) report.notes = loaded.notes;
   deps.stdout(render(report, options, deps.toolVersion));
   if (report.suppressed.length > 0 && (options.format === 'json' || options.format === 'csv')) {
     // These formats list failing findings only; say what was left out and where to see it.

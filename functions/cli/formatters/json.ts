@@ -6,6 +6,8 @@ import type { ScanReport } from '../report.ts';
  * suppression covers are excluded (as from the exit code); table and SARIF show them.
  */
 export function formatJson(report: ScanReport): string {
-  const { scannedAt, accountId, regions, clusters, findings, errors } = report;
-  return `${JSON.stringify({ scannedAt, accountId, regions, clusters, findings, errors }, null, 2)}\n`;
+  const { scannedAt, accountId, regions, clusters, findings, errors, notes } = report;
+  // `notes` (planned infrastructure only): what the template or plan reader skipped.
+  const body = { scannedAt, accountId, regions, clusters, findings, errors, ...(notes ? { notes } : {}) };
+  return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -1,7 +1,7 @@
 /**
  * The local stack's HTTP server: adapts Node requests to the same router the Lambda uses
  * (as API Gateway would: query joined by commas, body as text, a request id), and serves
- * the HTML page at `/`. It binds its port before the stack does anything else (a taken
+ * the findings console (`/` and `/console/*`). It binds its port before the stack does anything else (a taken
  * port fails at once), answers 503 until the first sweep is done, and refuses writes from
  * other web origins (see write-guard.ts).
  */
@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { ConsoleAssets } from '../../adapters/console-assets.ts';
 import { ServiceUnavailableError, toErrorAnswer } from '../../core/api/errors.ts';
 import type { ApiLogger } from '../../core/api/ports.ts';
 import { type ApiRequest, handleApiRequest } from '../../core/api/router.ts';
@@ -30,8 +31,8 @@ export interface LocalHttpOptions {
   port: number;
   /** Interface to bind (default 127.0.0.1: only this machine can connect). */
   host?: string;
-  /** The page served at `/`. */
-  html: string;
+  /** The console served at `/` and `/console/*`. */
+  console: ConsoleAssets;
   /** Caller identity of every request (no auth locally). */
   caller: () => { id: string; accountId: string };
   /** Where failures outside the router go (a broken connection). */
@@ -120,14 +121,11 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
   let deps: ApiDeps | undefined;
   let origins = new Set<string>();
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if ((path === '/' || path === '/index.html') && (request.method === 'GET' || request.method === 'HEAD')) {
-      send(
-        response,
-        200,
-        { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-        options.html,
-      );
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const page =
+      request.method === 'GET' || request.method === 'HEAD' ? options.console.answer(path) : undefined;
+    if (page) {
+      send(response, page.status, page.headers, page.body);
       return;
     }
     const requestId = randomUUID();

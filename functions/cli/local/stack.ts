@@ -4,10 +4,11 @@
  * do, in one process, without an AWS account.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { withClusterCount } from '../../adapters/cluster-count-submitter.ts';
 import { readConfigFile } from '../../adapters/config-file.ts';
+import { loadConsoleAssets } from '../../adapters/console-assets.ts';
 import { startDynalite } from '../../adapters/dynalite-server.ts';
 import { createDocumentClient, createFindingsStore } from '../../adapters/findings-store.ts';
 import { LocalNotifier } from '../../adapters/local-notifier.ts';
@@ -107,7 +108,10 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
   };
   try {
     const config = await loadConfig(options.configPath, io.now());
-    const html = await readFile(new URL('../web/index.html', import.meta.url), 'utf8');
+    // No sign-in locally: the stack serves this machine only (see write-guard.ts).
+    const consoleAssets = await loadConsoleAssets(fileURLToPath(new URL('../web', import.meta.url)), {
+      auth: null,
+    });
     const identity = `local:${safeUser()}`;
     let accountId: () => string | undefined = () => undefined;
     const logger = {
@@ -117,7 +121,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
     const http = await startLocalHttpServer({
       port: options.port,
       ...(options.host ? { host: options.host } : {}),
-      html,
+      console: consoleAssets,
       caller: () => ({ id: identity, accountId: accountId() ?? DEMO_ACCOUNT_ID }),
       logger,
     }).catch((error: unknown) => {
@@ -174,7 +178,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
       maxSuppressionDays: DEFAULT_MAX_SUPPRESSION_DAYS,
       logger,
     });
-    io.log(`page:     ${http.url}/`);
+    io.log(`page:     ${http.url}/  (the findings console)`);
     io.log(
       `API:      ${http.url}/findings  ${http.url}/clusters  ${http.url}/rules  ${http.url}/openapi.json`,
     );

@@ -16,6 +16,8 @@ export interface FindingsFilter {
   ruleId?: string;
   region?: string;
   accountId?: string;
+  /** Case-insensitive text that the resource id or the title must contain. */
+  text?: string;
 }
 
 /** One page of a query. `nextAfter` is the sort key of the last item, set only when more items exist. */
@@ -28,6 +30,11 @@ export interface Page<T> {
 export interface ApiStore {
   /** Findings matching `filter`, newest (`updatedAt`) first, strictly after `after`. Uses indexes only. */
   queryFindings(filter: FindingsFilter, limit: number, after?: string): Promise<Page<StoredFinding>>;
+  /**
+   * Findings matching `filter`, worst severity first, then by cluster, region and rule,
+   * strictly after the position `after`. Uses indexes only.
+   */
+  queryFindingsBySeverity(filter: FindingsFilter, limit: number, after?: string): Promise<Page<StoredFinding>>;
   getFinding(id: string): Promise<StoredFinding | undefined>;
   /** Clusters ordered by account, region, name. */
   queryClusters(options: {
@@ -38,6 +45,8 @@ export interface ApiStore {
   /** The cluster items of these keys (missing ones are left out). */
   getClusters(keys: readonly ClusterKey[]): Promise<ClusterRecord[]>;
   getScan(scanId: string): Promise<ScanSummary | undefined>;
+  /** Scan headers (without their clusters' records), newest start first. */
+  queryScans(limit: number, after?: string): Promise<Page<ScanRecord>>;
   /** Creates the scan record (QUEUED) before the scan is submitted. */
   createScan(record: ScanRecord): Promise<void>;
   /** Finishes a scan the API created: FAILED (it could not be submitted) or COMPLETED (nothing to scan). */

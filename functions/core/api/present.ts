@@ -5,10 +5,10 @@
 import type * as z from 'zod/mini';
 import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
 import type { RuleDefinition } from '../model.ts';
-import { type ClusterRecord, emptyCounts, type ScanSummary } from '../ports.ts';
+import { type ClusterRecord, emptyCounts, type ScanRecord, type ScanSummary } from '../ports.ts';
 import { templateAsPlaceholders } from '../remediation.ts';
 import type { ApiStore } from './ports.ts';
-import type { clusterSummarySchema, ruleSchema, scanSchema } from './schemas.ts';
+import type { clusterSummarySchema, ruleSchema, scanListItemSchema, scanSchema } from './schemas.ts';
 
 /** A stored finding as callers see it: no version, and "last seen" as the lifecycle defines it. */
 export async function presentFindings(
@@ -74,6 +74,21 @@ export function presentScan(scan: ScanSummary): z.infer<typeof scanSchema> {
     })),
     // The store folds each cluster's errors into the summary's list already.
     errors: scan.errors,
+  };
+}
+
+/** A scan header as `GET /scans` lists it (no per-cluster records: one read per page). */
+export function presentScanListItem(scan: ScanRecord): z.infer<typeof scanListItemSchema> {
+  return {
+    scanId: scan.scanId,
+    status: scan.status,
+    trigger: scan.trigger,
+    ...(scan.target ? { target: scan.target } : {}),
+    ...(scan.accountId ? { accountId: scan.accountId } : {}),
+    ...(scan.startedAt ? { startedAt: scan.startedAt } : {}),
+    ...(scan.finishedAt ? { finishedAt: scan.finishedAt } : {}),
+    ...(scan.openCounts ? { openCounts: { ...emptyCounts(), ...scan.openCounts } } : {}),
+    errorCount: scan.errors?.length ?? 0,
   };
 }
 

@@ -10,7 +10,13 @@ import { NotFoundError, ServiceUnavailableError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { ApiLogger, ApiStore, FindingsFilter, Page, ScanSubmitter } from './ports.ts';
 import { ScanTargetError } from './ports.ts';
-import { presentCluster, presentFindings, presentRule, presentScan } from './present.ts';
+import {
+  presentCluster,
+  presentFindings,
+  presentRule,
+  presentScan,
+  presentScanListItem,
+} from './present.ts';
 import {
   clusterSummarySchema,
   errorSchema,
@@ -19,12 +25,15 @@ import {
   listClustersQuerySchema,
   listFindingsQuerySchema,
   listOf,
+  listScansQuerySchema,
   listSuppressionsQuerySchema,
   noQuerySchema,
   ruleSchema,
   scanAcceptedSchema,
   scanRequestBodySchema,
+  scanListItemSchema,
   scanSchema,
+  settingsSchema,
   suppressionRequestSchema,
   suppressionSchema,
 } from './schemas.ts';
@@ -42,6 +51,9 @@ export interface ApiDeps {
   maxSuppressionDays: number;
   logger: ApiLogger;
 }
+
+/** The expiry the console proposes for a new suppression (capped by `maxSuppressionDays`). */
+export const DEFAULT_SUPPRESSION_DAYS = 30;
 
 /** The caller as API Gateway (or the local stack) identified it. */
 export interface Caller {
@@ -108,7 +120,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/findings',
     operationId: 'listFindings',
-    summary: 'Findings matching every given filter, newest first',
+    summary: 'Findings matching every given filter, newest first (or worst first with sort=severity)',
     query: listFindingsQuerySchema,
     responses: {
       200: { description: 'One page of findings', schema: listOf(findingSchema) },
@@ -122,10 +134,15 @@ export const ROUTES: readonly Route[] = [
         ...(query.rule ? { ruleId: query.rule } : {}),
         ...(query.region ? { region: query.region } : {}),
         ...(query.account ? { accountId: query.account } : {}),
+        ...(query.q ? { text: query.q } : {}),
       };
-      const fingerprint = queryFingerprint('findings', { ...filter });
+      const bySeverity = query.sort === 'severity';
+      // The order is part of the query: a cursor of one order means nothing in the other.
+      const fingerprint = queryFingerprint('findings', { ...filter, ...(bySeverity ? { sort: 'severity' } : {}) });
       const after = decodeOptional(query.cursor, fingerprint, deps.cursorSecret);
-      const page = await deps.store.queryFindings(filter, query.limit, after);
+      const page = bySeverity
+        ? await deps.store.queryFindingsBySeverity(filter, query.limit, after)
+        : await deps.store.queryFindings(filter, query.limit, after);
       return {
         status: 200,
         body: {
@@ -245,6 +262,29 @@ export const ROUTES: readonly Route[] = [
   }),
   route({
     method: 'GET',
+    path: '/scans',
+    operationId: 'listScans',
+    summary: 'Recent scans, newest first, each with the open findings it left (the trend)',
+    query: listScansQuerySchema,
+    responses: {
+      200: { description: 'One page of scans', schema: listOf(scanListItemSchema) },
+      400: badRequest,
+    },
+    async handle({ query, deps }) {
+      const fingerprint = queryFingerprint('scans', {});
+      const after = decodeOptional(query.cursor, fingerprint, deps.cursorSecret);
+      const page = await deps.store.queryScans(query.limit, after);
+      return {
+        status: 200,
+        body: {
+          items: page.items.map(presentScanListItem),
+          nextCursor: nextCursor(page, fingerprint, deps.cursorSecret),
+        },
+      };
+    },
+  }),
+  route({
+    method: 'GET',
     path: '/scans/{id}',
     operationId: 'getScan',
     summary: 'Progress, counts and errors of a scan',
@@ -330,6 +370,23 @@ export const ROUTES: readonly Route[] = [
       const deleted = await deps.store.deleteSuppression(params.id, deps.now().toISOString(), caller.id);
       if (!deleted) throw new NotFoundError(`id: no suppression "${params.id}"`);
       return { status: 204 };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/settings',
+    operationId: 'getSettings',
+    summary: 'What a client such as the console needs: the suppression expiry limits',
+    query: noQuerySchema,
+    responses: { 200: { description: 'The settings', schema: settingsSchema }, 400: badRequest },
+    async handle({ deps }) {
+      return {
+        status: 200,
+        body: {
+          maxSuppressionDays: deps.maxSuppressionDays,
+          defaultSuppressionDays: Math.min(DEFAULT_SUPPRESSION_DAYS, deps.maxSuppressionDays),
+        },
+      };
     },
   }),
   route({

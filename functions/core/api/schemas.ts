@@ -12,6 +12,10 @@ import '../zod-english.ts';
 
 export const FINDING_STATUSES = ['OPEN', 'RESOLVED', 'SUPPRESSED'] as const;
 export const SCAN_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+/** Orders of `GET /findings`: newest change first (default), or worst severity, then cluster. */
+export const FINDING_SORTS = ['newest', 'severity'] as const;
+/** Longest free-text search of `GET /findings?q=`. */
+export const MAX_SEARCH_LENGTH = 100;
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 /** Largest request body accepted (bytes, after base64 decoding). */
@@ -63,6 +67,24 @@ export const listFindingsQuerySchema = z.strictObject({
   rule: z.optional(z.enum(RULE_IDS, { error: 'must be a rule id of GET /rules' })),
   region: z.optional(regionSchema),
   account: z.optional(accountSchema).check(z.describe('AWS account id')),
+  q: z
+    .optional(
+      z
+        .string()
+        .check(
+          z.minLength(1, `must be 1 to ${MAX_SEARCH_LENGTH} characters`),
+          z.maxLength(MAX_SEARCH_LENGTH, `must be 1 to ${MAX_SEARCH_LENGTH} characters`),
+        ),
+    )
+    .check(z.describe('text the resource id or the title contains (case-insensitive)')),
+  sort: z
+    .optional(z.enum(FINDING_SORTS, { error: oneOf(FINDING_SORTS) }))
+    .check(z.describe('newest (default): newest change first; severity: worst first, then cluster')),
+  limit: limitSchema,
+  cursor: z.optional(cursorSchema),
+});
+
+export const listScansQuerySchema = z.strictObject({
   limit: limitSchema,
   cursor: z.optional(cursorSchema),
 });
@@ -197,6 +219,30 @@ export const scanSchema = z.object({
     }),
   ),
   errors: z.array(scanErrorSchema),
+});
+
+export const scanListItemSchema = z
+  .object({
+    scanId: z.string(),
+    status: z.enum(SCAN_STATUSES),
+    trigger: z.string(),
+    target: z.optional(z.object({ region: optionalString(), clusterName: optionalString() })),
+    accountId: optionalString(),
+    startedAt: z.optional(isoTime),
+    finishedAt: z.optional(isoTime),
+    openCounts: z
+      .optional(severityCounts)
+      .check(
+        z.describe('OPEN findings by severity over every cluster once the scan was final (the trend)'),
+      ),
+    errorCount: int().check(z.describe('scan-level errors; GET /scans/{id} has every error')),
+  })
+  .check(z.describe('A scan as listed: its header, without its clusters'));
+
+/** What the console needs to know about the API it talks to. */
+export const settingsSchema = z.object({
+  maxSuppressionDays: int().check(z.describe('longest suppression POST /suppressions accepts, in days')),
+  defaultSuppressionDays: int().check(z.describe('expiry the console proposes, in days')),
 });
 
 export const scanAcceptedSchema = z.object({ scanId: z.string() });

@@ -98,4 +98,42 @@ describe('SQS FIFO scan queue', () => {
     expect(fitSqsId(long)).toBe(fitSqsId(long));
     expect(fitSqsId('short')).toBe('short');
   });
+
+  it('skips a message SQS accepted with the same dedup id a moment ago, as SQS would drop it', async () => {
+    // Arrange: on-change keeps its queue for the life of the Lambda container.
+    const queue = createScanQueue({
+      queueUrl: QUEUE,
+      client: new SQSClient({}),
+      retryDelayMs: 0,
+      rememberAcceptedMs: 120_000,
+    });
+    // Act: the same window twice, then the next window.
+    const first = await queue.enqueue([request('a')], NOW);
+    const again = await queue.enqueue([request('a')], new Date(NOW.getTime() + 5_000));
+    const nextWindow = await queue.enqueue([request('a')], new Date(NOW.getTime() + 60_000));
+    // Assert
+    expect(first).toEqual({ sent: 1, merged: 0, failed: [] });
+    expect(again).toEqual({ sent: 0, merged: 1, failed: [] });
+    expect(nextWindow.sent).toBe(1);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+  });
+
+  it('forgets nothing it was not told was accepted: a failed entry is sent again next time', async () => {
+    // Arrange
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: 'm0', SenderFault: true, Code: 'InvalidParameterValue', Message: 'bad' }],
+    });
+    const queue = createScanQueue({
+      queueUrl: QUEUE,
+      client: new SQSClient({}),
+      retryDelayMs: 0,
+      rememberAcceptedMs: 120_000,
+    });
+    // Act
+    await queue.enqueue([request('a')], NOW);
+    await queue.enqueue([request('a')], NOW);
+    // Assert
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+  });
 });

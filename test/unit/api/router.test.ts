@@ -38,7 +38,18 @@ describe('API router', () => {
       paths: Record<string, Record<string, { parameters: { name: string }[] }>>;
     };
     const names = document.paths['/findings']?.get?.parameters.map((p) => p.name);
-    expect(names).toEqual(['status', 'severity', 'cluster', 'rule', 'region', 'account', 'limit', 'cursor']);
+    expect(names).toEqual([
+      'status',
+      'severity',
+      'cluster',
+      'rule',
+      'region',
+      'account',
+      'q',
+      'sort',
+      'limit',
+      'cursor',
+    ]);
   });
 
   it('answers an unexpected store failure with a 500 that carries only the request id, and logs it', async () => {

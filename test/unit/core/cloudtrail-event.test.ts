@@ -17,6 +17,7 @@ const SUBNET = 'subnet-0aa11bb22cc33dd01';
 const RTB = 'rtb-0f1e2d3c4b5a69001';
 const VPCE = 'vpce-0123456789abcdef0';
 const NAT = 'nat-0a9b8c7d6e5f40001';
+const ACL = 'acl-0b1c2d3e4f5a60001';
 
 function load(file: string): unknown {
   return JSON.parse(readFileSync(join(DIR, file), 'utf8'));
@@ -29,6 +30,9 @@ function kebab(name: string): string {
 const sg = (id: string): Ec2ResourceRef => ({ type: 'security-group', id });
 const vpc = (id: string): Ec2ResourceRef => ({ type: 'vpc', id });
 const subnet = (id: string): Ec2ResourceRef => ({ type: 'subnet', id });
+/** A resource the event itself places in the sample VPC: nothing to describe. */
+const inVpc = (ref: Ec2ResourceRef): Ec2ResourceRef => ({ ...ref, vpcId: VPC });
+const acl = (id: string): Ec2ResourceRef => ({ type: 'network-acl', id });
 
 /** Expected EC2 targets per sample, read off the CloudTrail record by hand. */
 const EC2_EXPECTED: Record<(typeof EC2_EVENT_NAMES)[number], Ec2ResourceRef[]> = {
@@ -38,7 +42,7 @@ const EC2_EXPECTED: Record<(typeof EC2_EVENT_NAMES)[number], Ec2ResourceRef[]> =
   RevokeSecurityGroupEgress: [sg(SG)],
   ModifySecurityGroupRules: [sg(SG)],
   DeleteSecurityGroup: [sg('sg-0dead0beef0dead01')],
-  CreateSubnet: [vpc(VPC), subnet('subnet-0fe1dc2ba3987601')],
+  CreateSubnet: [vpc(VPC), inVpc(subnet('subnet-0fe1dc2ba3987601'))],
   DeleteSubnet: [subnet('subnet-0fe1dc2ba3987601')],
   ModifySubnetAttribute: [subnet(SUBNET)],
   CreateTags: [subnet(SUBNET)],
@@ -52,29 +56,34 @@ const EC2_EXPECTED: Record<(typeof EC2_EVENT_NAMES)[number], Ec2ResourceRef[]> =
     { type: 'route-table', id: RTB },
     { type: 'route-table-association', id: 'rtbassoc-0a1b2c3d4e5f60719' },
   ],
-  CreateVpcEndpoint: [vpc(VPC), { type: 'vpc-endpoint', id: VPCE }],
+  CreateVpcEndpoint: [vpc(VPC), inVpc({ type: 'vpc-endpoint', id: VPCE })],
   ModifyVpcEndpoint: [{ type: 'vpc-endpoint', id: VPCE }],
   DeleteVpcEndpoints: [
     { type: 'vpc-endpoint', id: VPCE },
     { type: 'vpc-endpoint', id: 'vpce-0fedcba9876543210' },
   ],
-  CreateNatGateway: [subnet(SUBNET), { type: 'nat-gateway', id: NAT }, vpc(VPC)],
+  CreateNatGateway: [inVpc(subnet(SUBNET)), inVpc({ type: 'nat-gateway', id: NAT }), vpc(VPC)],
   DeleteNatGateway: [{ type: 'nat-gateway', id: NAT }],
   ModifyVpcAttribute: [vpc(VPC)],
   AssociateVpcCidrBlock: [vpc(VPC)],
   DisassociateVpcCidrBlock: [
-    { type: 'vpc-cidr-association', id: 'vpc-cidr-assoc-0a1b2c3d4e5f60718' },
+    inVpc({ type: 'vpc-cidr-association', id: 'vpc-cidr-assoc-0a1b2c3d4e5f60718' }),
     vpc(VPC),
   ],
-  AttachInternetGateway: [vpc(VPC), { type: 'internet-gateway', id: 'igw-0abc1234def567890' }],
-  DetachInternetGateway: [vpc(VPC), { type: 'internet-gateway', id: 'igw-0abc1234def567890' }],
+  AttachInternetGateway: [vpc(VPC), inVpc({ type: 'internet-gateway', id: 'igw-0abc1234def567890' })],
+  DetachInternetGateway: [vpc(VPC), inVpc({ type: 'internet-gateway', id: 'igw-0abc1234def567890' })],
   ModifyInstanceAttribute: [
     { type: 'instance', id: 'i-0abcdef1234567890' },
     sg(SG),
     sg('sg-0c0ffee0c0ffee002'),
   ],
   ModifyNetworkInterfaceAttribute: [{ type: 'network-interface', id: 'eni-0f0e0d0c0b0a09081' }, sg(SG)],
-  RunInstances: [{ type: 'instance', id: 'i-0abcdef1234567890' }, vpc(VPC), subnet(SUBNET)],
+  RunInstances: [inVpc({ type: 'instance', id: 'i-0abcdef1234567890' }), vpc(VPC), inVpc(subnet(SUBNET))],
+  CreateNetworkAclEntry: [acl(ACL)],
+  ReplaceNetworkAclEntry: [acl(ACL)],
+  DeleteNetworkAclEntry: [acl(ACL)],
+  // The association id named is the subnet's old one, gone after the call: the new NACL says the VPC.
+  ReplaceNetworkAclAssociation: [acl(ACL)],
 };
 
 describe('CloudTrail event mapping', () => {

@@ -105,6 +105,11 @@ class MemoryRepository implements FindingsRepository {
     if (cluster) cluster.pendingAlertScanIds = cluster.pendingAlertScanIds.filter((id) => id !== scanId);
   }
 
+  async markSecurityHubSynced(key: ClusterKey, entries: readonly string[]): Promise<void> {
+    const cluster = this.clusters.get(MemoryRepository.key(key));
+    if (cluster) cluster.pendingSecurityHub = cluster.pendingSecurityHub?.filter((e) => !entries.includes(e));
+  }
+
   async startScan(record: ScanRecord): Promise<void> {
     this.scans.set(record.scanId, { ...this.scans.get(record.scanId), ...record });
   }
@@ -464,6 +469,25 @@ describe('processSnapshot', () => {
       [...repository.findings.values()].map((f) => [f.clusterName, f.status]),
     );
     expect(statuses).toEqual({ demo: 'OPEN', other: 'RESOLVED' });
+  });
+
+  it('evaluates every cluster of the snapshot but stores only the targeted ones', async () => {
+    // Arrange: a VPC scan whose snapshot holds a cluster re-enqueued because it is changing.
+    const { deps, repository } = setup();
+    const two = openSnapshot('2026-01-01T00:00:00.000Z', (s) => {
+      const other = baseCluster();
+      other.cluster.name = 'other';
+      other.cluster.arn = other.cluster.arn.replace(CLUSTER, 'other');
+      other.cluster.resourcesVpcConfig.publicAccessCidrs = ['0.0.0.0/0'];
+      s.clusters.push(other);
+    });
+    // Act
+    const result = await processSnapshot(deps, scanInput('scan-1', two, { targetClusterNames: ['other'] }));
+    // Assert
+    expect(result.clusters.map((c) => c.key.clusterName)).toEqual(['other']);
+    expect(result.clustersDone).toEqual([{ region: REGION, clusterName: 'other', failed: false }]);
+    expect([...repository.clusters.values()].map((c) => c.clusterName)).toEqual(['other']);
+    expect(new Set([...repository.findings.values()].map((f) => f.clusterName))).toEqual(new Set(['other']));
   });
 
   it('keeps processing other clusters when one cluster fails', async () => {

@@ -7,13 +7,13 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type FindingsRepository, VersionConflictError } from '../../../functions/core/ports.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
-import { handleBatch, type ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import { handleBatch, type ScanVpcDeps } from '../../../functions/handlers/scan-vpc.ts';
 import {
   dynaliteForFile,
   eventScanBody,
-  scanClusterDeps,
+  scanVpcDeps,
   sqsRecord,
-} from '../../fixtures/scan-cluster-deps.ts';
+} from '../../fixtures/scan-vpc-deps.ts';
 import { ACCOUNT, buildSnapshot, CLUSTER, REGION } from '../../fixtures/snapshot-builder.ts';
 import { type StoreWorld, storeWorld } from './world.ts';
 
@@ -41,11 +41,11 @@ function snapshot(open: boolean, at: string): Snapshot {
 }
 
 /**
- * The scan-cluster dependencies on `world`'s store. `barrier` holds each scan's first
+ * The scan-vpc dependencies on `world`'s store. `barrier` holds each scan's first
  * load until `barrier` scans have loaded, so they all reconcile against the same state
  * and race on the conditional commit.
  */
-function deps(options: { barrier?: number; collect?: () => Snapshot } = {}): ScanClusterDeps {
+function deps(options: { barrier?: number; collect?: () => Snapshot } = {}): ScanVpcDeps {
   const waiting: (() => void)[] = [];
   let armed = (options.barrier ?? 0) > 1;
   const repository = new Proxy(world.store as FindingsRepository, {
@@ -79,7 +79,7 @@ function deps(options: { barrier?: number; collect?: () => Snapshot } = {}): Sca
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return scanClusterDeps({
+  return scanVpcDeps({
     service: { ...world.service, repository },
     collect: async () => options.collect?.() ?? snapshot(observed.open, observed.at),
     listClusters: async () => [CLUSTER],

@@ -31,8 +31,12 @@ const index: ClusterIndexPort = {
   async clusterNamesInVpc(_account, _region, vpcId) {
     return vpcId === VPC ? ['prod-blue'] : [];
   },
-  async clusterNamesInRegion() {
-    return ['prod-blue', 'prod-green', 'staging'];
+  async clustersInRegion() {
+    return [
+      { clusterName: 'prod-blue', vpcId: VPC },
+      { clusterName: 'prod-green', vpcId: 'vpc-0a1b2c3d4e5f60002' },
+      { clusterName: 'staging', vpcId: 'vpc-0a1b2c3d4e5f60003' },
+    ];
   },
 };
 
@@ -53,7 +57,7 @@ function deps(): OnChangeDeps {
   };
 }
 
-const names = () => enqueued.flatMap((r) => (r.kind === 'cluster' ? [r.clusterName] : [])).sort();
+const names = () => enqueued.flatMap((r) => (r.kind === 'vpc' ? r.clusterNames : [])).sort();
 
 beforeEach(() => {
   ec2.reset();

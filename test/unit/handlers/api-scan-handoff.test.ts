@@ -1,7 +1,7 @@
 /**
  * `POST /scans` of a region or of everything is handed to the sweep function (the API
  * bundle carries no EC2/EKS client). Real API router, queue submitter, sweep's api-scan
- * path, scan-cluster handler and findings store on an in-process dynalite; EKS listing is
+ * path, scan-vpc handler and findings store on an in-process dynalite; EKS listing is
  * mocked at the SDK boundary, the queue records what is enqueued.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -16,8 +16,8 @@ import { FindingsQueries } from '../../../functions/adapters/store/findings-quer
 import type { ApiDeps } from '../../../functions/core/api/routes.ts';
 import type { ApiScanRequest } from '../../../functions/core/api-scan-request.ts';
 import { RULES } from '../../../functions/core/rules/index.ts';
-import type { ScanQueuePort, ScanRequest } from '../../../functions/core/scan-request.ts';
-import type { ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import type { ScanQueuePort, ScanRequest, VpcScanRequest } from '../../../functions/core/scan-request.ts';
+import type { ScanVpcDeps } from '../../../functions/handlers/scan-vpc.ts';
 import {
   parseSweepEvent,
   runApiScan,
@@ -30,12 +30,12 @@ import { callApi } from '../../fixtures/api-call.ts';
 import {
   dynaliteForFile,
   freshStore,
-  namedClusterSnapshot,
-  processClusterScan,
-  scanClusterDeps,
+  namedClustersSnapshot,
+  processVpcScan,
+  scanVpcDeps,
   storeService,
-} from '../../fixtures/scan-cluster-deps.ts';
-import { ACCOUNT, REGION } from '../../fixtures/snapshot-builder.ts';
+} from '../../fixtures/scan-vpc-deps.ts';
+import { ACCOUNT, REGION, VPC_ID } from '../../fixtures/snapshot-builder.ts';
 
 const eks = mockClient(EKSClient);
 const NOW = new Date('2026-01-01T00:00:00.000Z');
@@ -50,7 +50,7 @@ interface World {
   store: FindingsStore;
   api: ApiDeps;
   sweep: SweepDeps;
-  worker: ScanClusterDeps;
+  worker: ScanVpcDeps;
   /** Every message enqueued, by the API directly or by the sweep. */
   enqueued: ScanRequest[];
   /** Payloads the API handed to the sweep. */
@@ -79,6 +79,7 @@ async function world(handOff: 'run-sweep' | 'record' = 'run-sweep'): Promise<Wor
     logger: new Logger({ logLevel: 'SILENT' }),
     now: () => NOW,
     scans: store,
+    clusters: store,
   };
   const api: ApiDeps = {
     store: new FindingsQueries(store, client),
@@ -104,19 +105,31 @@ async function world(handOff: 'run-sweep' | 'record' = 'run-sweep'): Promise<Wor
     maxSuppressionDays: 365,
     logger: { error: () => undefined },
   };
-  const worker = scanClusterDeps({
+  const worker = scanVpcDeps({
     service: storeService(store, { now: () => new Date('2026-01-01T00:02:00.000Z') }),
-    collect: async (_region, clusterName) => namedClusterSnapshot(clusterName),
+    collect: async (_region, clusterNames) => namedClustersSnapshot(clusterNames),
     listClusters: async () => [],
   });
   return { store, api, sweep, worker, enqueued, invoked };
 }
 
+/** A scheduled scan of the fixture VPC (the clusters are set per use). */
+const scheduled: VpcScanRequest = {
+  kind: 'vpc',
+  accountId: ACCOUNT,
+  region: REGION,
+  vpcId: VPC_ID,
+  clusterNames: [],
+  reason: 'schedule',
+  requestedAt: '2026-01-01T00:00:00.000Z',
+  attempt: 0,
+};
+
 const call = (w: World, method: string, path: string, body?: string) => callApi(w.api, method, path, body);
 
 async function work(w: World, request: ScanRequest, messageId: string) {
-  if (request.kind !== 'cluster') throw new Error('an API scan enqueues cluster scans only');
-  const response = await processClusterScan(w.worker, request, messageId);
+  if (request.kind !== 'vpc') throw new Error('an API scan enqueues VPC scans only');
+  const response = await processVpcScan(w.worker, request, messageId);
   expect(response.batchItemFailures).toEqual([]);
 }
 
@@ -160,14 +173,31 @@ describe('POST /scans handed to the sweep', () => {
     expect(w.invoked).toEqual([]);
     expect(w.enqueued).toEqual([
       expect.objectContaining({
-        kind: 'cluster',
-        clusterName: 'alpha',
+        kind: 'vpc',
+        clusterNames: ['alpha'],
         scanId: accepted.body.scanId,
         reason: 'api',
       }),
     ]);
     const scan = await call(w, 'GET', `/scans/${accepted.body.scanId}`);
     expect(scan.body.progress).toEqual({ clustersDone: 0, clustersTotal: 1 });
+  });
+
+  it("enqueues a cluster the store knows with its stored VPC, so that it joins that VPC's queue group", async () => {
+    // Arrange
+    const w = await world('record');
+    await work(w, { ...scheduled, clusterNames: ['alpha'] }, 'm-0');
+    // Act
+    const accepted = await call(w, 'POST', '/scans', JSON.stringify({ cluster: 'alpha' }));
+    // Assert
+    expect(w.enqueued).toEqual([
+      expect.objectContaining({
+        kind: 'vpc',
+        vpcId: VPC_ID,
+        clusterNames: ['alpha'],
+        scanId: accepted.body.scanId,
+      }),
+    ]);
   });
 
   it('answers 503 and marks the scan FAILED when the sweep cannot be invoked', async () => {
@@ -194,31 +224,37 @@ describe('POST /scans handed to the sweep', () => {
     expect(scan?.status).toBe('FAILED');
   });
 
-  it('goes through sweep, queue and scan-cluster to COMPLETED with progress n/n; a retried invocation counts once', async () => {
-    // Arrange
+  it('goes through sweep, queue and scan-vpc to COMPLETED with progress n/n in clusters; a retried invocation counts once', async () => {
+    // Arrange: alpha and beta share the fixture VPC (a scheduled scan stored them), gamma is new.
     eks.on(ListClustersCommand).resolves({ clusters: ['alpha', 'beta', 'gamma'] });
     const w = await world('run-sweep');
+    await work(w, { ...scheduled, clusterNames: ['alpha', 'beta'] }, 'm-0');
     // Act
     const accepted = await call(w, 'POST', '/scans', JSON.stringify({ region: REGION }));
     const scanId = accepted.body.scanId as string;
     const queued = await call(w, 'GET', `/scans/${scanId}`);
     // Lambda retries an async invocation (up to 2 times) when it fails after enqueueing.
     await runApiScan(w.sweep, w.invoked[0]!);
-    const [first, second, third] = w.enqueued.slice(0, 3);
-    await work(w, first!, 'm-1');
-    await work(w, second!, 'm-2');
+    const [sharedVpc, newCluster] = w.enqueued.slice(0, 2);
+    await work(w, sharedVpc!, 'm-1');
     const running = await call(w, 'GET', `/scans/${scanId}`);
-    await work(w, third!, 'm-3');
+    await work(w, newCluster!, 'm-2');
     const done = await call(w, 'GET', `/scans/${scanId}`);
     // Assert
     expect(accepted.status).toBe(202);
-    expect(w.enqueued.slice(0, 3)).toEqual(
-      ['alpha', 'beta', 'gamma'].map((clusterName) =>
-        expect.objectContaining({ kind: 'cluster', clusterName, scanId, reason: 'api', region: REGION }),
-      ),
-    );
+    expect(w.enqueued.slice(0, 2)).toEqual([
+      expect.objectContaining({ kind: 'vpc', vpcId: VPC_ID, clusterNames: ['alpha', 'beta'], scanId }),
+      expect.objectContaining({
+        kind: 'vpc',
+        clusterNames: ['gamma'],
+        scanId,
+        reason: 'api',
+        region: REGION,
+      }),
+    ]);
+    expect(w.enqueued[1]).not.toHaveProperty('vpcId');
     // The retry sends the same messages (same scan id and request time: SQS deduplicates them).
-    expect(w.enqueued.slice(3)).toEqual(w.enqueued.slice(0, 3));
+    expect(w.enqueued.slice(2)).toEqual(w.enqueued.slice(0, 2));
     expect(queued.body).toMatchObject({ status: 'QUEUED', progress: { clustersDone: 0, clustersTotal: 3 } });
     expect(running.body).toMatchObject({
       status: 'RUNNING',
@@ -332,8 +368,8 @@ describe('sweep api-scan path', () => {
     expect(apiScan).toMatchObject({ scanId: 'via-handler', status: 'QUEUED', clusters: 1 });
     expect(scheduled).toMatchObject({ regions: [REGION], clusters: 1 });
     expect(w.enqueued.map((r) => [r.kind, r.reason])).toEqual([
-      ['cluster', 'api'],
-      ['cluster', 'schedule'],
+      ['vpc', 'api'],
+      ['vpc', 'schedule'],
       ['region-sweep', 'schedule'],
     ]);
   });

@@ -2,7 +2,7 @@
  * `POST /scans` of a region splits the scan into one queue message per cluster; the scan
  * record must complete only when the LAST cluster is done (not the first), count each
  * cluster once even when its message is redelivered, and show progress on GET /scans/{id}.
- * Real API router, scan-cluster handler and findings store on an in-process dynalite.
+ * Real API router, scan-vpc handler and findings store on an in-process dynalite.
  */
 import { describe, expect, it } from 'vitest';
 import { withClusterCount } from '../../../functions/adapters/cluster-count-submitter.ts';
@@ -10,17 +10,17 @@ import type { FindingsStore } from '../../../functions/adapters/findings-store.t
 import { FindingsQueries } from '../../../functions/adapters/store/findings-queries.ts';
 import type { ApiDeps } from '../../../functions/core/api/routes.ts';
 import { RULES } from '../../../functions/core/rules/index.ts';
-import type { ClusterScanRequest } from '../../../functions/core/scan-request.ts';
-import type { ScanClusterDeps } from '../../../functions/handlers/scan-cluster.ts';
+import type { VpcScanRequest } from '../../../functions/core/scan-request.ts';
+import type { ScanVpcDeps } from '../../../functions/handlers/scan-vpc.ts';
 import { callApi } from '../../fixtures/api-call.ts';
 import {
   dynaliteForFile,
   freshStore,
-  namedClusterSnapshot,
-  processClusterScan,
-  scanClusterDeps,
+  namedClustersSnapshot,
+  processVpcScan,
+  scanVpcDeps,
   storeService,
-} from '../../fixtures/scan-cluster-deps.ts';
+} from '../../fixtures/scan-vpc-deps.ts';
 import { REGION } from '../../fixtures/snapshot-builder.ts';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
@@ -31,22 +31,22 @@ let tableSeq = 0;
 interface World {
   store: FindingsStore;
   api: ApiDeps;
-  worker: ScanClusterDeps;
-  enqueued: ClusterScanRequest[];
+  worker: ScanVpcDeps;
+  enqueued: VpcScanRequest[];
 }
 
 async function world(listed: string[]): Promise<World> {
   const { store, client } = await freshStore(dynalite(), `multi-cluster-${++tableSeq}`);
-  const enqueued: ClusterScanRequest[] = [];
-  // What the queue submitter does: one message per listed cluster, all with the API's scan id.
+  const enqueued: VpcScanRequest[] = [];
+  // One message per listed cluster (as if each had a VPC of its own), all with the API's scan id.
   const submitter = {
     async submit(s: { scanId: string; accountId: string; requestedAt: Date }) {
       for (const clusterName of listed) {
         enqueued.push({
-          kind: 'cluster',
+          kind: 'vpc',
           accountId: s.accountId,
           region: REGION,
-          clusterName,
+          clusterNames: [clusterName],
           reason: 'api',
           requestedAt: s.requestedAt.toISOString(),
           scanId: s.scanId,
@@ -66,11 +66,11 @@ async function world(listed: string[]): Promise<World> {
     maxSuppressionDays: 365,
     logger: { error: () => undefined },
   };
-  const worker = scanClusterDeps({
+  const worker = scanVpcDeps({
     service: storeService(store, { now: () => new Date('2026-01-01T00:02:00.000Z') }),
     // Each cluster: the fixture renamed, public endpoint open to the world (one HIGH finding at least).
-    collect: async (_region, clusterName) =>
-      namedClusterSnapshot(clusterName, ({ cluster }) => {
+    collect: async (_region, clusterNames) =>
+      namedClustersSnapshot(clusterNames, ({ cluster }) => {
         cluster.cluster.resourcesVpcConfig.publicAccessCidrs = ['0.0.0.0/0'];
       }),
     listClusters: async () => listed,
@@ -80,8 +80,8 @@ async function world(listed: string[]): Promise<World> {
 
 const call = (w: World, method: string, path: string, body?: string) => callApi(w.api, method, path, body);
 
-async function work(w: World, request: ClusterScanRequest, messageId: string) {
-  const response = await processClusterScan(w.worker, request, messageId);
+async function work(w: World, request: VpcScanRequest, messageId: string) {
+  const response = await processVpcScan(w.worker, request, messageId);
   expect(response.batchItemFailures).toEqual([]);
 }
 
@@ -130,10 +130,10 @@ describe('a region scan through POST /scans', () => {
     w.api.scans = {
       submit: async (s) => {
         w.enqueued.push({
-          kind: 'cluster',
+          kind: 'vpc',
           accountId: s.accountId,
           region: REGION,
-          clusterName: 'alpha',
+          clusterNames: ['alpha'],
           reason: 'api',
           requestedAt: s.requestedAt.toISOString(),
           scanId: s.scanId,

@@ -14,7 +14,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createEc2ResourceResolver } from '../../../functions/adapters/ec2-resource-resolver.ts';
 import { createScanQueue } from '../../../functions/adapters/scan-queue.ts';
 import type { ClusterIndexPort } from '../../../functions/core/cloudtrail-event.ts';
-import { handleChange, type OnChangeDeps } from '../../../functions/handlers/on-change.ts';
+import {
+  handleChange,
+  ON_CHANGE_QUEUE_MEMORY_MS,
+  type OnChangeDeps,
+} from '../../../functions/handlers/on-change.ts';
 
 const EVENTS = join(import.meta.dirname, '../../../events/cloudtrail');
 const ec2 = mockClient(EC2Client);
@@ -26,22 +30,31 @@ function sample(name: string): Record<string, any> {
   return JSON.parse(readFileSync(join(EVENTS, `${name}.json`), 'utf8'));
 }
 
+const OTHER_VPC = 'vpc-0a1b2c3d4e5f60002';
+
 /** The table's cluster ↔ VPC index: two clusters share the sample VPC, one lives elsewhere. */
 const index: ClusterIndexPort = {
   async clusterNamesInVpc(_account, _region, vpcId) {
     return vpcId === VPC ? ['prod-blue', 'prod-green'] : [];
   },
-  async clusterNamesInRegion() {
-    return ['prod-blue', 'prod-green', 'staging'];
+  async clustersInRegion() {
+    return [
+      { clusterName: 'prod-blue', vpcId: VPC },
+      { clusterName: 'prod-green', vpcId: VPC },
+      { clusterName: 'staging', vpcId: OTHER_VPC },
+    ];
   },
 };
 
+/** on-change's dependencies as its Lambda container holds them (one queue, one resolver). */
 function deps(now: () => Date): OnChangeDeps {
   return {
     queue: createScanQueue({
       queueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q.fifo',
       retryDelayMs: 0,
       client: new SQSClient({}),
+      rememberAcceptedMs: ON_CHANGE_QUEUE_MEMORY_MS,
+      clock: () => now().getTime(),
     }),
     resolver: createEc2ResourceResolver(() => new EC2Client({ region: 'eu-west-1' })),
     index,
@@ -64,19 +77,45 @@ describe('on-change handler', () => {
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: SG, VpcId: VPC }] });
   });
 
-  it('enqueues the cluster an EKS event names', async () => {
+  it('enqueues the scan of the VPC of the cluster an EKS event names, naming every cluster of that VPC', async () => {
+    // Act
     const result = await handleChange(
       deps(() => new Date()),
       sample('eks-update-cluster-config'),
     );
-    expect(result).toEqual({ status: 'enqueued', clusterNames: ['prod-blue'], sent: 1 });
+    // Assert: one scan per VPC and window covers whatever any event of the window touched.
+    expect(result).toEqual({
+      status: 'enqueued',
+      clusterNames: ['prod-blue', 'prod-green'],
+      vpcIds: [VPC],
+      sent: 1,
+    });
     expect(JSON.parse(sent()[0]!.MessageBody!)).toMatchObject({
-      clusterName: 'prod-blue',
+      kind: 'vpc',
+      vpcId: VPC,
+      clusterNames: ['prod-blue', 'prod-green'],
       reason: 'event',
       eventName: 'UpdateClusterConfig',
       accountId: '111122223333',
       region: 'eu-west-1',
     });
+    expect(sent()[0]!.MessageGroupId).toBe(`111122223333:eu-west-1:${VPC}`);
+  });
+
+  it('enqueues a cluster no scan has stored yet on its own, for its scan to find its VPC', async () => {
+    // Arrange
+    const event = sample('eks-update-cluster-config');
+    event.detail.requestParameters.name = 'brand-new';
+    // Act
+    const result = await handleChange(
+      deps(() => new Date()),
+      event,
+    );
+    // Assert
+    expect(result).toMatchObject({ status: 'enqueued', clusterNames: ['brand-new'], vpcIds: [] });
+    const body = JSON.parse(sent()[0]!.MessageBody!);
+    expect(body).toMatchObject({ kind: 'vpc', clusterNames: ['brand-new'] });
+    expect(body).not.toHaveProperty('vpcId');
   });
 
   it('maps a security-group change to every cluster of the group VPC, describing the group', async () => {
@@ -90,7 +129,7 @@ describe('on-change handler', () => {
     expect(result).toMatchObject({ status: 'enqueued', clusterNames: ['prod-blue', 'prod-green'] });
   });
 
-  it('falls back to every known cluster of the region when a deleted resource cannot be described', async () => {
+  it('falls back to every known cluster of the region, one scan per VPC, when a deleted resource cannot be described', async () => {
     ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
     const result = await handleChange(
       deps(() => new Date()),
@@ -99,7 +138,12 @@ describe('on-change handler', () => {
     expect(result).toMatchObject({
       status: 'enqueued',
       clusterNames: ['prod-blue', 'prod-green', 'staging'],
+      vpcIds: [VPC, OTHER_VPC],
     });
+    expect(sent().map((e) => JSON.parse(e.MessageBody!).clusterNames)).toEqual([
+      ['prod-blue', 'prod-green'],
+      ['staging'],
+    ]);
   });
 
   it('does not describe anything when the event names the VPC itself', async () => {
@@ -141,7 +185,7 @@ describe('on-change handler', () => {
     expect(sent()).toHaveLength(0);
   });
 
-  it('turns a 500-event burst for one VPC into one scan per affected cluster', async () => {
+  it('turns a 500-event burst for one VPC into one scan of that VPC with one SQS call and few EC2 calls', async () => {
     // Arrange: a terraform apply touching one VPC 500 times within the same minute.
     const names = [
       'ec2-authorize-security-group-ingress',
@@ -164,13 +208,14 @@ describe('on-change handler', () => {
     const d = deps(() => new Date(start + (tick++ % 59_000)));
     // Act
     for (let i = 0; i < 500; i++) await handleChange(d, sample(names[i % names.length]!));
-    // Assert: SQS FIFO drops repeated dedup ids, so distinct ids are the scans that run.
-    const distinct = new Set(sent().map((e) => e.MessageDeduplicationId));
-    expect(sent().length).toBeGreaterThanOrEqual(500);
-    expect(distinct.size).toBe(2);
-    expect(sent().filter((e) => JSON.parse(e.MessageBody!).clusterName === 'staging')).toEqual([]);
-    expect(new Set(sent().map((e) => e.MessageGroupId))).toEqual(
-      new Set(['111122223333:eu-west-1:prod-blue', '111122223333:eu-west-1:prod-green']),
-    );
+    // Assert: one message, naming both clusters of the VPC (never staging, elsewhere).
+    expect(sent()).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+    expect(JSON.parse(sent()[0]!.MessageBody!)).toMatchObject({
+      vpcId: VPC,
+      clusterNames: ['prod-blue', 'prod-green'],
+    });
+    // Each id described once (RunInstances says its own VPC): group, route table, subnet.
+    expect(ec2.calls()).toHaveLength(3);
   });
 });

@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handleSweepFailures, type SweepFailureDeps } from '../../../functions/handlers/sweep-failure.ts';
-import { dynaliteForFile, freshStore } from '../../fixtures/scan-cluster-deps.ts';
+import { dynaliteForFile, freshStore } from '../../fixtures/scan-vpc-deps.ts';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const dynalite = dynaliteForFile();

@@ -21,6 +21,14 @@ function recordingQueue(): ScanQueuePort & { sent: ScanRequest[] } {
   };
 }
 
+/** The store's cluster ↔ VPC index: a and c share a VPC, b has its own, anything else is unknown. */
+const STORED = [
+  { clusterName: 'a', vpcId: 'vpc-0000000a' },
+  { clusterName: 'b', vpcId: 'vpc-0000000b' },
+  { clusterName: 'c', vpcId: 'vpc-0000000a' },
+  { clusterName: 'gone', vpcId: 'vpc-0000000b', deletedAt: '2025-03-01T00:00:00Z' },
+];
+
 function deps(queue: ScanQueuePort, regions: string[] | undefined): SweepDeps {
   const clients = new Map<string, EKSClient>();
   return {
@@ -34,6 +42,7 @@ function deps(queue: ScanQueuePort, regions: string[] | undefined): SweepDeps {
     },
     logger: new Logger({ logLevel: 'SILENT' }),
     now: () => NOW,
+    clusters: { listClusters: async () => STORED },
     // The scheduled sweep writes no scan record (only API scans do).
     scans: {
       expectClusters: async () => expect.unreachable('a scheduled sweep records no cluster count'),
@@ -48,24 +57,43 @@ describe('sweep handler', () => {
     eks.reset();
   });
 
-  it('enqueues one scan per listed cluster (every page) and a sweep marker per region', async () => {
+  it('enqueues one scan per VPC naming its listed clusters (every page) and a sweep marker per region', async () => {
     // Arrange
     eks
       .on(ListClustersCommand, {})
-      .resolvesOnce({ clusters: ['a', 'b'], nextToken: 't1' })
+      .resolvesOnce({ clusters: ['a', 'b', 'new-1'], nextToken: 't1' })
       .resolvesOnce({ clusters: ['c'] });
     eks.on(ListClustersCommand, { nextToken: 't1' }).resolves({ clusters: ['c'] });
     const queue = recordingQueue();
     // Act
     const result = await runSweep(deps(queue, ['eu-west-1']), '111122223333');
     // Assert
-    expect(result).toMatchObject({ regions: ['eu-west-1'], clusters: 3, failedRegions: [] });
-    const scans = queue.sent.filter((r) => r.kind === 'cluster');
-    expect(scans.map((r) => r.kind === 'cluster' && r.clusterName)).toEqual(['a', 'b', 'c']);
+    expect(result).toMatchObject({ regions: ['eu-west-1'], clusters: 4, failedRegions: [] });
+    const scans = queue.sent.filter((r) => r.kind === 'vpc');
+    expect(scans.map((r) => r.kind === 'vpc' && [r.vpcId, r.clusterNames])).toEqual([
+      ['vpc-0000000a', ['a', 'c']],
+      ['vpc-0000000b', ['b']],
+      // No scan has stored it yet: its VPC is found by the scan itself.
+      [undefined, ['new-1']],
+    ]);
     expect(scans.every((r) => r.reason === 'schedule' && r.accountId === '111122223333')).toBe(true);
     expect(queue.sent.filter((r) => r.kind === 'region-sweep')).toEqual([
-      expect.objectContaining({ region: 'eu-west-1', liveClusterNames: ['a', 'b', 'c'] }),
+      expect.objectContaining({ region: 'eu-west-1', liveClusterNames: ['a', 'b', 'new-1', 'c'] }),
     ]);
+  });
+
+  it('sends clusters as of unknown VPCs when the store cannot be read, rather than skip them', async () => {
+    // Arrange
+    eks.on(ListClustersCommand).resolves({ clusters: ['a', 'b'] });
+    const queue = recordingQueue();
+    const d = deps(queue, ['eu-west-1']);
+    d.clusters = { listClusters: async () => Promise.reject(new Error('throttled')) };
+    // Act
+    await runSweep(d, '111122223333');
+    // Assert
+    expect(queue.sent.filter((r) => r.kind === 'vpc').map((r) => r.kind === 'vpc' && r.clusterNames)).toEqual(
+      [['a', 'b']],
+    );
   });
 
   it('sweeps every enabled region when SCAN_REGIONS is all', async () => {

@@ -28,6 +28,7 @@ const DEFAULTS: Record<string, string> = {
   retentionDays: '90',
   logRetentionDays: '30',
   deletionProtection: 'true',
+  securityHub: 'false',
   apiAuth: 'iam',
   jwtIssuerUrl: '',
   jwtAudience: '',
@@ -59,6 +60,7 @@ describe('validateDeployParameters', () => {
         retentionDays: '30',
         logRetentionDays: '365',
         deletionProtection: 'false',
+        securityHub: 'true',
         apiAuth: 'jwt',
         jwtIssuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
         jwtAudience: 'client-id',
@@ -81,6 +83,8 @@ describe('validateDeployParameters', () => {
     ['schedule', 'rate(1 hours)', /schedule.*rate\(6 hours\)/],
     ['logRetentionDays', '45', /logRetentionDays.*one of 1, 3, 5, 7, 14, 30/],
     ['deletionProtection', 'yes', /deletionProtection.*"true" or "false"/],
+    ['securityHub', 'yes', /^securityHub: "yes" must be "true" or "false"$/],
+    ['securityHub', 'TRUE', /^securityHub: "TRUE" must be "true" or "false"$/],
     ['apiAuth', 'cognito', /apiAuth.*"iam" or "jwt"/],
     ['apiThrottleRate', '0', /apiThrottleRate.*greater than 0/],
     [
@@ -143,6 +147,7 @@ describe('osls package with bad parameters', () => {
       'ruleConfig={"colour":"blue"}',
       'regions=eu-west-1, us-east-1',
       'alertEmail=not-an-email',
+      'securityHub=yes',
     ];
     const run = promisify(execFile)(
       'npx',
@@ -156,7 +161,14 @@ describe('osls package with bad parameters', () => {
     expect(error, 'osls package succeeded with bad parameters').toBeDefined();
     expect(error?.code).not.toBe(0);
     const output = `${error?.stdout}\n${error?.stderr}`;
-    for (const name of ['notifyThreshold', 'retentionDays', 'ruleConfig', 'regions', 'alertEmail'])
+    for (const name of [
+      'notifyThreshold',
+      'retentionDays',
+      'ruleConfig',
+      'regions',
+      'alertEmail',
+      'securityHub',
+    ])
       expect(output).toMatch(new RegExp(`${name}: `));
     expect(output).toContain('unknown key "colour"');
     // Refused before esbuild ran: nothing was packaged.

@@ -20,6 +20,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-securityhub': 'securityhub',
 };
 
 /** Document-client commands are named after the item operation they wrap. */

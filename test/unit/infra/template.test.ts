@@ -24,7 +24,7 @@ interface Template {
 }
 let template: Template;
 let resources: Record<string, Resource>;
-/** Packaged with non-default parameters: every region (`all`) and a Slack webhook parameter. */
+/** Packaged with non-default parameters: every region (`all`), a Slack webhook parameter, Security Hub on. */
 let variant: Template;
 let variantDir: string;
 /** What `osls package` printed for the variant. */
@@ -46,9 +46,11 @@ function conditionHolds(t: Template, name: string): boolean {
   return evaluate(node);
 }
 
-/** Resolves `Fn::If` the way CloudFormation would deploy this template. */
+const isNoValue = (node: any) => node?.Ref === 'AWS::NoValue';
+
+/** Resolves `Fn::If` the way CloudFormation would deploy this template (`AWS::NoValue` drops the entry). */
 function resolveIfs(t: Template, node: any): any {
-  if (Array.isArray(node)) return node.map((n) => resolveIfs(t, n));
+  if (Array.isArray(node)) return node.map((n) => resolveIfs(t, n)).filter((n) => !isNoValue(n));
   if (node && typeof node === 'object') {
     if (node['Fn::If']) {
       const [name, yes, no] = node['Fn::If'];
@@ -74,7 +76,9 @@ function deployedFunctions(t: Template) {
       const handlerFile = `${String(r.Properties.Handler).replace(/\.[A-Za-z]+$/, '')}.ts`;
       // `all` makes the sweep list the enabled regions (DescribeRegions); a list does not.
       const scanRegions = r.Properties.Environment?.Variables?.SCAN_REGIONS as string | undefined;
-      return { id, roleId, handlerFile, statements, scanRegions };
+      // The scan function's bundle always holds the exporter; it calls it only with securityHub=true.
+      const securityHub = r.Properties.Environment?.Variables?.SECURITY_HUB === 'true';
+      return { id, roleId, handlerFile, statements, scanRegions, securityHub };
     });
 }
 
@@ -104,7 +108,7 @@ function platformActions(t: Template, functionId: string): string[] {
   return actions;
 }
 /** Services whose calls are authorised by IAM actions (STS GetCallerIdentity needs no grant). */
-const GRANT_NEEDED = /^(ec2|eks|dynamodb|lambda|sns|sqs|ssm):/;
+const GRANT_NEEDED = /^(ec2|eks|dynamodb|lambda|sns|sqs|ssm|securityhub):/;
 /**
  * Calls a bundle contains that its function never makes, each with the reason. The
  * findings store is one module shared by every function; these are its operations only
@@ -132,7 +136,7 @@ const NEVER_CALLED: Record<string, Record<string, string>> = {
     'dynamodb:Query': 'the sweep only updates the scan record of an API scan',
     'dynamodb:BatchGetItem': 'the sweep only updates the scan record of an API scan',
   },
-  ScanDashclusterLambdaFunction: {
+  ScanDashvpcLambdaFunction: {
     'dynamodb:DeleteItem': 'suppressions are deleted by the API only',
     'sts:GetCallerIdentity': 'the queue message carries the account id',
   },
@@ -179,7 +183,13 @@ beforeAll(() => {
   symlinkSync(join(ROOT, 'node_modules'), join(variantDir, 'node_modules'), 'dir');
   const packaged = spawnSync(
     'npx',
-    ['osls', 'package', '--param=regions=all', `--param=slackWebhookParameter=${SLACK_PARAMETER}`],
+    [
+      'osls',
+      'package',
+      '--param=regions=all',
+      `--param=slackWebhookParameter=${SLACK_PARAMETER}`,
+      '--param=securityHub=true',
+    ],
     { cwd: variantDir, encoding: 'utf8', timeout: 240_000 },
   );
   variantOutput = `${packaged.stdout}\n${packaged.stderr}`;
@@ -297,7 +307,7 @@ describe('packaged template', () => {
 
   it('delays scans 60 s, dead-letters after 3 receives and outlasts 6 function timeouts', () => {
     const queue = resources.ScanQueue!.Properties;
-    const fn = resources.ScanDashclusterLambdaFunction!.Properties;
+    const fn = resources.ScanDashvpcLambdaFunction!.Properties;
     expect(queue.FifoQueue).toBe(true);
     expect(queue.DelaySeconds).toBe(60);
     expect(queue.RedrivePolicy.maxReceiveCount).toBe(3);
@@ -316,7 +326,7 @@ describe('packaged template', () => {
 
   describe.each([
     ['default parameters', () => template],
-    ['explicit regions and a Slack webhook', () => variant],
+    ['every region, a Slack webhook and Security Hub', () => variant],
   ])('with %s', (_name, get) => {
     it('grants each function every AWS action its bundle calls', async () => {
       const missing: string[] = [];
@@ -326,6 +336,7 @@ describe('packaged template', () => {
           if (!GRANT_NEEDED.test(call.action) || granted.has(call.action)) continue;
           if (NEVER_CALLED[fn.id]?.[call.action]) continue;
           if (call.action === 'ec2:DescribeRegions' && fn.scanRegions !== 'all') continue;
+          if (call.action.startsWith('securityhub:') && !fn.securityHub) continue;
           missing.push(`${fn.id} (${fn.roleId}) lacks ${call.action}, called in ${call.file}`);
         }
       }
@@ -601,5 +612,80 @@ describe('packaged template: regions (issue 11, item 13)', () => {
     const sweep = deployedFunctions(template).find((fn) => fn.id === 'SweepLambdaFunction')!;
     expect(sweep.scanRegions).toBe(state.service.provider.region);
     expect(conditionHolds(template, 'ScansAllRegions')).toBe(false);
+  });
+});
+
+describe('packaged template: Security Hub export (issue 12)', () => {
+  const scanFunctionId = (t: Template) =>
+    Object.keys(t.Resources).find(
+      (id) => id.startsWith('ScanDash') && t.Resources[id]!.Type === 'AWS::Lambda::Function',
+    )!;
+  const securityHubGrants = (t: Template) =>
+    deployedFunctions(t).flatMap((fn) =>
+      fn.statements
+        .filter(
+          (s) => s.Effect === 'Allow' && asList(s.Action).some((a) => String(a).startsWith('securityhub:')),
+        )
+        .map((s) => ({ fn: fn.id, action: s.Action, resource: s.Resource })),
+    );
+
+  it('grants no Security Hub action by default, and the scan function exactly two scoped ones with securityHub=true', () => {
+    // Arrange
+    const scan = scanFunctionId(variant);
+    // Act
+    const off = securityHubGrants(template);
+    const on = securityHubGrants(variant);
+    // Assert
+    expect(off).toEqual([]);
+    expect(on).toEqual([
+      {
+        fn: scan,
+        action: 'securityhub:BatchImportFindings',
+        resource: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
+        },
+      },
+      {
+        fn: scan,
+        action: 'securityhub:BatchUpdateFindings',
+        resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default' },
+      },
+    ]);
+  });
+
+  it('tells the scan function whether to export (SECURITY_HUB)', () => {
+    const env = (t: Template) =>
+      t.Resources[scanFunctionId(t)]!.Properties.Environment.Variables.SECURITY_HUB;
+    expect(env(template)).toBe('false');
+    expect(env(variant)).toBe('true');
+  });
+
+  it('alarms on the exporter’s ERROR log line in the scan function’s log group, only with securityHub=true', async () => {
+    // Arrange
+    const { EXPORT_FAILED_MESSAGE } = await import('../../../functions/adapters/security-hub-exporter.ts');
+    const deployed = (t: Template, type: string) =>
+      Object.entries(t.Resources).filter(
+        ([, r]) => r.Type === type && (!r.Condition || conditionHolds(t, r.Condition)),
+      );
+    // Act
+    const [filter] = deployed(variant, 'AWS::Logs::MetricFilter');
+    const alarm = deployedAlarms(variant).find((a) => a.id === 'SecurityHubExportErrorsAlarm');
+    // Assert
+    expect(deployed(template, 'AWS::Logs::MetricFilter')).toEqual([]);
+    expect(deployedAlarms(template).find((a) => a.id === 'SecurityHubExportErrorsAlarm')).toBeUndefined();
+    const logGroup = `${scanFunctionId(variant).replace(/LambdaFunction$/, '')}LogGroup`;
+    expect(filter?.[1].Properties.LogGroupName).toEqual({ Ref: logGroup });
+    expect(filter?.[1].Properties.FilterPattern).toContain(`$.message = "${EXPORT_FAILED_MESSAGE}"`);
+    expect(filter?.[1].Properties.FilterPattern).toContain('$.level = "ERROR"');
+    const metric = filter?.[1].Properties.MetricTransformations[0];
+    expect(alarm).toMatchObject({
+      Namespace: metric.MetricNamespace,
+      MetricName: metric.MetricName,
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
   });
 });

@@ -15,10 +15,12 @@ import { type ApiEvent, handler, setApiDeps } from '../../../functions/handlers/
 /** A store that works and holds nothing: every failure must then be the caller's. */
 const store: ApiStore = {
   queryFindings: async () => ({ items: [] }),
+  queryFindingsBySeverity: async () => ({ items: [] }),
   getFinding: async () => undefined,
   queryClusters: async () => ({ items: [] }),
   getClusters: async () => [],
   getScan: async () => undefined,
+  queryScans: async () => ({ items: [] }),
   createScan: async () => {},
   finishScan: async () => {},
   querySuppressions: async () => ({ items: [] }),

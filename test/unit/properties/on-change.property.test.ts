@@ -34,7 +34,7 @@ const deps: OnChangeDeps = {
   },
   index: {
     clusterNamesInVpc: async () => ['blue'],
-    clusterNamesInRegion: async () => ['blue', 'green'],
+    clustersInRegion: async () => [{ clusterName: 'blue', vpcId: 'vpc-1' }, { clusterName: 'green' }],
   },
   logger: silentLogger(),
   now: () => new Date('2026-03-01T12:00:00.000Z'),
@@ -106,7 +106,7 @@ const event = fc.oneof(
 );
 
 describe('on-change with arbitrary events', () => {
-  it('never throws, and enqueues only scan requests scan-cluster accepts', async () => {
+  it('never throws, and enqueues only scan requests scan-vpc accepts', async () => {
     setOnChangeDeps(deps);
     try {
       await fc.assert(

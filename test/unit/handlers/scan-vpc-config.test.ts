@@ -1,5 +1,5 @@
 /**
- * Config-file suppressions in the scan-cluster Lambda: `RULE_CONFIG` carries the config
+ * Config-file suppressions in the scan-vpc Lambda: `RULE_CONFIG` carries the config
  * file (suppressions included); live entries suppress findings in the store like stored
  * suppressions do, expired ones are logged and never applied. Real store on dynalite.
  */
@@ -7,15 +7,15 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { AlertMessage } from '../../../functions/core/alert-message.ts';
 import { HandlerConfigError } from '../../../functions/handlers/env.ts';
-import { handleBatch, parseConfigEnv, scanSuppressions } from '../../../functions/handlers/scan-cluster.ts';
+import { handleBatch, parseConfigEnv, scanSuppressions } from '../../../functions/handlers/scan-vpc.ts';
 import {
   dynaliteForFile,
   eventScanBody,
   freshStore,
-  scanClusterDeps,
+  scanVpcDeps,
   sqsRecord,
   storeService,
-} from '../../fixtures/scan-cluster-deps.ts';
+} from '../../fixtures/scan-vpc-deps.ts';
 import { ACCOUNT, buildSnapshot, CLUSTER, REGION } from '../../fixtures/snapshot-builder.ts';
 
 const NOW = new Date('2026-01-01T00:01:00.000Z');
@@ -32,12 +32,12 @@ const ruleConfig = (expiresAt: string) =>
 
 /** Scans the open-endpoint fixture once with RULE_CONFIG as given; returns what was stored and alerted. */
 async function scanWith(rawConfig: string) {
-  const { store } = await freshStore(dynalite(), `scan-cluster-config-${++tableSeq}`);
+  const { store } = await freshStore(dynalite(), `scan-vpc-config-${++tableSeq}`);
   const alerts: AlertMessage[] = [];
   const warnings: string[] = [];
   const config = parseConfigEnv(rawConfig, NOW);
   const response = await handleBatch(
-    scanClusterDeps({
+    scanVpcDeps({
       service: storeService(store, {
         now: () => NOW,
         publish: async (m) => void alerts.push(m),
@@ -51,7 +51,7 @@ async function scanWith(rawConfig: string) {
       ruleConfig: config.ruleConfig,
     }),
     { Records: [sqsRecord(`m-${tableSeq}`, eventScanBody())] },
-    { functionName: 'scan-cluster', awsRequestId: 'req' } as Context,
+    { functionName: 'scan-vpc', awsRequestId: 'req' } as Context,
   );
   const { findings } = await store.loadCluster({ accountId: ACCOUNT, region: REGION, clusterName: CLUSTER });
   const endpoint = findings.find((f) => f.ruleId === 'endpoint-public-open');

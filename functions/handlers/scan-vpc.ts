@@ -1,12 +1,23 @@
 /**
- * `scan-cluster` Lambda (SQS FIFO, group = cluster): for each message, collects only
- * that cluster, then runs the scan-processing service (evaluate, reconcile, store,
- * alert). A cluster still CREATING/UPDATING is re-enqueued instead of scanned mid-change.
+ * `scan-vpc` Lambda (SQS FIFO, group = account/region/VPC): for each message, collects
+ * the VPC once — the named clusters with their node groups, Fargate profiles and add-on,
+ * and the VPC's subnets, route tables, security groups, endpoints, NAT gateways, NACLs and
+ * flow logs — then runs the scan-processing service (evaluate, reconcile, store, alert)
+ * per cluster, exactly as for a cluster scanned alone: one alert per cluster with
+ * transitions, one scan record per cluster. A cluster still CREATING/UPDATING is
+ * re-enqueued alone instead of scanned mid-change; the rest of its VPC is scanned.
  * Region-sweep markers resolve stored clusters that EKS no longer lists.
+ *
+ * The VPCs of a whole SQS batch (up to ten messages, one per VPC) are collected in one
+ * pass — each EC2 describe call covers up to 200 VPCs — and each message is evaluated
+ * and stored on its own share of it, under its own scan id.
  *
  * Failures are reported per message (partial batch response); a message that fails
  * three times lands in the dead-letter queue. The scan id is the SQS message id (or the
  * id `POST /scans` chose), so a redelivered message is recognised by the store.
+ *
+ * This function was `scan-cluster` (one message per cluster) before; messages of that
+ * shape still queued at an upgrade are scanned as a VPC scan of their one cluster.
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -18,6 +29,7 @@ import { createFindingsStore } from '../adapters/findings-store.ts';
 import { collectInventory } from '../adapters/inventory-collector.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { createScanQueue } from '../adapters/scan-queue.ts';
+import { lazySecurityHubExporter } from '../adapters/security-hub-lazy.ts';
 import { SnsNotifier } from '../adapters/sns-notifier.ts';
 import { configFileSchema, describeZodError, mergeRuleConfig } from '../core/config.ts';
 import { expiredSuppressionWarning, withConfigSuppressions } from '../core/config-suppressions.ts';
@@ -30,9 +42,11 @@ import {
   parseScanRequest,
   type RegionSweepRequest,
   type ScanQueuePort,
+  type VpcScanRequest,
 } from '../core/scan-request.ts';
 import type { Snapshot } from '../core/snapshot.ts';
 import { type Suppression, SuppressionValidationError, suppressionsFromConfig } from '../core/suppression.ts';
+import { snapshotOfClusters } from '../core/vpc-scope.ts';
 import { envSchemas, HandlerConfigError, readEnv } from './env.ts';
 
 /** Cluster states in which the configuration is still changing. */
@@ -40,11 +54,14 @@ const TRANSITIONAL = new Set(['CREATING', 'UPDATING']);
 /** Re-enqueues (each ≥ the queue delay apart) before a changing cluster is scanned anyway. */
 export const MAX_TRANSITIONAL_ATTEMPTS = 20;
 
-export interface ScanClusterDeps {
+export interface ScanVpcDeps {
   service: ScanServiceDeps;
   queue: ScanQueuePort;
-  /** Collects one cluster (the inventory collector bound to its clients). */
-  collect: (region: string, clusterName: string, accountId: string) => Promise<Snapshot>;
+  /**
+   * Collects the named clusters of a region and the VPCs that hold them, each VPC once
+   * (the inventory collector bound to its clients).
+   */
+  collect: (region: string, clusterNames: string[], accountId: string) => Promise<Snapshot>;
   /** Lists cluster names in a region (EKS ListClusters, paginated). */
   listClusters: (region: string) => Promise<string[]>;
   rules: readonly RuleDefinition[];
@@ -60,7 +77,7 @@ export class ScanFailedError extends Error {
   }
 }
 
-const TRIGGER: Record<ClusterScanRequest['reason'], ScanTrigger> = {
+const TRIGGER: Record<VpcScanRequest['reason'], ScanTrigger> = {
   schedule: 'schedule',
   event: 'event',
   api: 'api',
@@ -68,46 +85,83 @@ const TRIGGER: Record<ClusterScanRequest['reason'], ScanTrigger> = {
 };
 
 export type MessageOutcome =
-  | { kind: 'scanned'; scanId: string; status: 'COMPLETED' }
-  | { kind: 'requeued'; status: string; attempt: number }
+  | {
+      kind: 'scanned';
+      scanId: string;
+      status: 'COMPLETED';
+      /** Clusters stored by this scan. */
+      clusterNames: string[];
+      /** Clusters re-enqueued alone because they were still changing. */
+      requeued: { clusterName: string; status: string; attempt: number }[];
+    }
   | { kind: 'swept'; deleted: number };
 
-async function scanCluster(deps: ScanClusterDeps, request: ClusterScanRequest, messageId: string) {
-  const scanId = request.scanId ?? messageId;
-  const snapshot = await deps.collect(request.region, request.clusterName, request.accountId);
-  const found = snapshot.clusters.find((c) => c.cluster.name === request.clusterName);
-  if (!found && !snapshot.errors.some((e) => e.clusterName === request.clusterName)) {
-    // EKS does not know the cluster. If the store does, the scan resolves it as deleted;
-    // if neither does, the message is poison (or EKS has not caught up yet): fail it so
-    // that redelivery retries it and, after maxReceiveCount, the DLQ and its alarm get it.
-    const key = { accountId: request.accountId, region: request.region, clusterName: request.clusterName };
+/** A pre-VPC message (one cluster) as the VPC scan of that cluster, its VPC left to the collector. */
+function fromClusterRequest(request: ClusterScanRequest): VpcScanRequest {
+  const { kind: _kind, clusterName, ...rest } = request;
+  return { kind: 'vpc', ...rest, clusterNames: [clusterName] };
+}
+
+/**
+ * Named clusters neither EKS nor the store knows. When that is every named cluster the
+ * message is poison (or EKS has not caught up yet): the caller fails it, so that
+ * redelivery retries it and, after maxReceiveCount, the DLQ and its alarm get it.
+ */
+async function unknownClusters(deps: ScanVpcDeps, request: VpcScanRequest, snapshot: Snapshot) {
+  const described = new Set(snapshot.clusters.map((c) => c.cluster.name));
+  const unknown: string[] = [];
+  for (const clusterName of request.clusterNames) {
+    if (described.has(clusterName) || snapshot.errors.some((e) => e.clusterName === clusterName)) continue;
+    const key = { accountId: request.accountId, region: request.region, clusterName };
     const known = await deps.service.repository.loadCluster(key);
-    if (!known.cluster && known.findings.length === 0) {
-      throw new ScanFailedError(
-        `unknown cluster ${request.clusterName} in ${request.accountId}/${request.region}: EKS does not describe it and no scan has stored it`,
-      );
-    }
+    if (!known.cluster && known.findings.length === 0) unknown.push(clusterName);
   }
-  const status = found?.cluster.status;
-  if (status && TRANSITIONAL.has(status) && request.attempt < MAX_TRANSITIONAL_ATTEMPTS) {
-    const attempt = request.attempt + 1;
-    const now = deps.service.clock.now();
-    const retry = {
-      ...request,
-      reason: 'cluster-updating' as const,
-      attempt,
-      requestedAt: now.toISOString(),
-    };
-    const result = await deps.queue.enqueue([retry], now);
-    if (result.failed.length > 0)
-      throw new ScanFailedError(`cannot re-enqueue: ${result.failed[0]?.message}`);
-    deps.logger.info('cluster is changing; scan re-enqueued', {
-      clusterName: request.clusterName,
-      status,
-      attempt,
-    });
-    return { kind: 'requeued' as const, status, attempt };
+  return unknown;
+}
+
+/** Re-enqueues each changing cluster alone (its own attempt count); the rest is scanned now. */
+async function requeueChanging(deps: ScanVpcDeps, request: VpcScanRequest, snapshot: Snapshot) {
+  if (request.attempt >= MAX_TRANSITIONAL_ATTEMPTS) return [];
+  const named = new Set(request.clusterNames);
+  const changing = snapshot.clusters.filter(
+    (c) => named.has(c.cluster.name) && c.cluster.status && TRANSITIONAL.has(c.cluster.status),
+  );
+  if (changing.length === 0) return [];
+  const now = deps.service.clock.now();
+  const attempt = request.attempt + 1;
+  const retries: VpcScanRequest[] = changing.map((c) => ({
+    ...request,
+    ...(c.vpcId ? { vpcId: c.vpcId } : {}),
+    clusterNames: [c.cluster.name],
+    reason: 'cluster-updating',
+    attempt,
+    requestedAt: now.toISOString(),
+  }));
+  const result = await deps.queue.enqueue(retries, now);
+  if (result.failed.length > 0) throw new ScanFailedError(`cannot re-enqueue: ${result.failed[0]?.message}`);
+  const requeued = changing.map((c) => ({ clusterName: c.cluster.name, status: c.cluster.status!, attempt }));
+  deps.logger.info('clusters are changing; scans re-enqueued', { requeued });
+  return requeued;
+}
+
+async function scanVpc(deps: ScanVpcDeps, request: VpcScanRequest, messageId: string) {
+  const scanId = request.scanId ?? messageId;
+  const snapshot = await deps.collect(request.region, request.clusterNames, request.accountId);
+  const unknown = await unknownClusters(deps, request, snapshot);
+  if (unknown.length === request.clusterNames.length) {
+    throw new ScanFailedError(
+      `unknown cluster ${unknown.join(', ')} in ${request.accountId}/${request.region}: EKS does not describe it and no scan has stored it`,
+    );
   }
+  if (unknown.length > 0) {
+    // Listed or named a moment ago and gone before any scan stored it: nothing to record.
+    deps.logger.warn('named clusters unknown to EKS and the store; skipped', { unknown });
+  }
+  const requeued = await requeueChanging(deps, request, snapshot);
+  const skipped = new Set(requeued.map((r) => r.clusterName));
+  const targets = request.clusterNames.filter((name) => !skipped.has(name));
+  if (targets.length === 0)
+    return { kind: 'scanned' as const, scanId, status: 'COMPLETED' as const, clusterNames: [], requeued };
   const result = await processSnapshot(
     deps.service,
     {
@@ -116,14 +170,14 @@ async function scanCluster(deps: ScanClusterDeps, request: ClusterScanRequest, m
       snapshot,
       rules: deps.rules,
       ruleConfig: deps.ruleConfig,
-      targetClusterNames: [request.clusterName],
+      targetClusterNames: targets,
     },
     { notifyThreshold: deps.notifyThreshold },
   );
   const failed = result.clusters.filter((c) => c.outcome === 'FAILED');
-  deps.logger.info('cluster scanned', {
+  deps.logger.info('VPC scanned', {
     scanId,
-    clusterName: request.clusterName,
+    vpcId: request.vpcId ?? snapshot.vpcs.map((v) => v.vpcId),
     status: result.status,
     outcomes: result.clusters.map((c) => ({ cluster: c.key.clusterName, outcome: c.outcome })),
     deleted: result.deleted.length,
@@ -135,10 +189,10 @@ async function scanCluster(deps: ScanClusterDeps, request: ClusterScanRequest, m
       `scan ${scanId} failed: ${failed.flatMap((c) => c.errors.map((e) => e.message)).join('; ')}`,
     );
   }
-  return { kind: 'scanned' as const, scanId, status: 'COMPLETED' as const };
+  return { kind: 'scanned' as const, scanId, status: 'COMPLETED' as const, clusterNames: targets, requeued };
 }
 
-async function sweepRegion(deps: ScanClusterDeps, request: RegionSweepRequest, messageId: string) {
+async function sweepRegion(deps: ScanVpcDeps, request: RegionSweepRequest, messageId: string) {
   // List again now: a cluster created since the sweep listed the region must not be taken for deleted.
   const fresh = await deps.listClusters(request.region);
   const live = [...new Set([...request.liveClusterNames, ...fresh])];
@@ -169,37 +223,76 @@ async function sweepRegion(deps: ScanClusterDeps, request: RegionSweepRequest, m
 }
 
 /** Handles one queue record. @throws when the message must be retried (or dead-lettered). */
-export async function handleRecord(deps: ScanClusterDeps, record: SQSRecord): Promise<MessageOutcome> {
+export async function handleRecord(deps: ScanVpcDeps, record: SQSRecord): Promise<MessageOutcome> {
   const parsed = parseScanRequest(record.body);
   // A malformed message never succeeds: fail it so that it reaches the DLQ and its alarm.
   if (!parsed.ok) throw new ScanFailedError(parsed.error);
   deps.logger.appendKeys({ correlation_id: record.messageId });
   const request = parsed.request;
-  return request.kind === 'region-sweep'
-    ? sweepRegion(deps, request, record.messageId)
-    : scanCluster(deps, request, record.messageId);
+  if (request.kind === 'region-sweep') return sweepRegion(deps, request, record.messageId);
+  return scanVpc(deps, request.kind === 'vpc' ? request : fromClusterRequest(request), record.messageId);
+}
+
+/** The clusters a scan message names (none for a region-sweep marker or a malformed body). */
+function namedClusters(
+  record: SQSRecord,
+): { accountId: string; region: string; names: string[] } | undefined {
+  const parsed = parseScanRequest(record.body);
+  if (!parsed.ok || parsed.request.kind === 'region-sweep') return undefined;
+  const { request } = parsed;
+  const names = request.kind === 'vpc' ? request.clusterNames : [request.clusterName];
+  return { accountId: request.accountId, region: request.region, names };
+}
+
+/**
+ * `collect` for one batch: the first call collects every cluster the batch's messages name
+ * in that account and region (and so each of their VPCs) at once; every call answers its
+ * own clusters' share. A call the batch did not announce collects on its own.
+ */
+function batchCollector(deps: ScanVpcDeps, records: readonly SQSRecord[]): ScanVpcDeps['collect'] {
+  const wanted = new Map<string, Set<string>>();
+  for (const record of records) {
+    const named = namedClusters(record);
+    if (!named) continue;
+    const key = `${named.accountId}/${named.region}`;
+    wanted.set(key, new Set([...(wanted.get(key) ?? []), ...named.names]));
+  }
+  const collections = new Map<string, Promise<Snapshot>>();
+  return async (region, clusterNames, accountId) => {
+    const key = `${accountId}/${region}`;
+    const all = wanted.get(key);
+    if (!all || !clusterNames.every((name) => all.has(name)))
+      return deps.collect(region, clusterNames, accountId);
+    let shared = collections.get(key);
+    if (!shared) {
+      shared = deps.collect(region, [...all].sort(), accountId);
+      collections.set(key, shared);
+    }
+    return snapshotOfClusters(await shared, clusterNames);
+  };
 }
 
 /** Processes a batch with injected dependencies, answering the partial-failure response. */
 export async function handleBatch(
-  deps: ScanClusterDeps,
+  deps: ScanVpcDeps,
   event: SQSEvent,
   context: Context,
 ): Promise<SQSBatchResponse> {
-  // skipGroupOnError: once a cluster's message fails, later messages of that cluster wait
-  // for the retry, keeping its scans in order; other clusters go on.
+  const batchDeps: ScanVpcDeps = { ...deps, collect: batchCollector(deps, event.Records) };
+  // skipGroupOnError: once a VPC's message fails, later messages of that VPC wait for the
+  // retry, keeping its scans in order; other VPCs go on.
   const processor = new SqsFifoPartialProcessorAsync();
-  return processPartialResponse(event, (record: SQSRecord) => handleRecord(deps, record), processor, {
+  return processPartialResponse(event, (record: SQSRecord) => handleRecord(batchDeps, record), processor, {
     context,
     skipGroupOnError: true,
   });
 }
 
 const logger = createLogger();
-let deps: ScanClusterDeps | undefined;
+let deps: ScanVpcDeps | undefined;
 
 /** Replaces the dependencies (tests, local stack). */
-export function setScanClusterDeps(next: ScanClusterDeps | undefined): void {
+export function setScanVpcDeps(next: ScanVpcDeps | undefined): void {
   deps = next;
 }
 
@@ -269,7 +362,7 @@ export function scanSuppressions(
   );
 }
 
-function defaultDeps(): ScanClusterDeps {
+function defaultDeps(): ScanVpcDeps {
   const env = readEnv(
     {
       SCAN_QUEUE_URL: envSchemas.queueUrl,
@@ -278,6 +371,8 @@ function defaultDeps(): ScanClusterDeps {
       NOTIFY_THRESHOLD: z._default(envSchemas.severity, 'MEDIUM'),
       RETENTION_DAYS: z._default(envSchemas.retentionDays, 90),
       RULE_CONFIG: z.optional(z.string()),
+      // The `securityHub` deploy parameter: export finding transitions to Security Hub.
+      SECURITY_HUB: z._default(envSchemas.onOff, 'false'),
     },
     process.env,
   );
@@ -290,12 +385,13 @@ function defaultDeps(): ScanClusterDeps {
       suppressions: scanSuppressions(store, config.suppressions, logger),
       notifier: new SnsNotifier({ topicArn: env.TOPIC_ARN }),
       clock: { now: () => new Date() },
+      ...(env.SECURITY_HUB === 'true' ? { securityHub: lazySecurityHubExporter({ logger }) } : {}),
     },
     queue: createScanQueue({ queueUrl: env.SCAN_QUEUE_URL }),
-    collect: (region, clusterName, accountId) =>
+    collect: (region, clusterNames, accountId) =>
       collectInventory(clients, {
         regions: [region],
-        clusterNames: [clusterName],
+        clusterNames,
         accountId,
         now: () => new Date(),
       }),
