@@ -21,6 +21,7 @@ const SDK_CLASSES: Record<string, string> = {
   'client-dynamodb': 'DynamoDBClient',
   'client-sns': 'SNSClient',
   'client-sqs': 'SQSClient',
+  'client-securityhub': 'SecurityHubClient',
   'client-ssm': 'SSMClient',
   'client-sts': 'STSClient',
   'lib-dynamodb': 'DynamoDBDocumentClient',

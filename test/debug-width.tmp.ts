@@ -7,13 +7,14 @@ await page.setViewportSize({ width: 390, height: 844 });
 await page.goto(stack.url + '/?rule=subnet-single-az');
 await page.locator('a.finding-link').first().click();
 await page.locator('#detail-remediation').waitFor();
-console.log(JSON.stringify(await page.evaluate(() => {
-  const out = [document.documentElement.scrollWidth];
-  for (const e of document.querySelectorAll('#detail > *, .suppress fieldset > *')) {
-    const d = e.style.display; e.style.display = 'none'; const w = document.documentElement.scrollWidth; e.style.display = d;
-    if (w < out[0]) out.push(`${e.tagName}#${e.id}.${e.className}:${w}`);
+const probe = () => page.evaluate(() => {
+  const out: unknown[] = [document.documentElement.scrollWidth];
+  for (const e of document.querySelectorAll('main *')) {
+    const el = e as HTMLElement; const d = el.style.display; el.style.display = 'none'; const w = document.documentElement.scrollWidth; el.style.display = d;
+    if (w < (out[0] as number)) out.push(`${el.tagName}#${el.id}.${el.className}:${w}`);
   }
-  return out;
-})));
-await page.screenshot({ path: '/tmp/detail.png', fullPage: true });
+  return out.slice(0, 8);
+});
+console.log(JSON.stringify(await probe()));
+for (const v of ['suppressions', 'scans']) { await page.goto(stack.url + '/?view=' + v); await page.waitForTimeout(1000); console.log(v, JSON.stringify(await probe())); }
 await b.close(); await stack.stop('SIGKILL');

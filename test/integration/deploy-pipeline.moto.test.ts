@@ -38,11 +38,7 @@ import { DEFAULT_RULE_CONFIG } from '../../functions/core/config.ts';
 import { RULES } from '../../functions/core/rules/index.ts';
 import type { ScanQueuePort } from '../../functions/core/scan-request.ts';
 import { clusterIndexFromStore, handleChange } from '../../functions/handlers/on-change.ts';
-import {
-  handleBatch,
-  listClusterNames,
-  type ScanVpcDeps,
-} from '../../functions/handlers/scan-vpc.ts';
+import { handleBatch, listClusterNames, type ScanVpcDeps } from '../../functions/handlers/scan-vpc.ts';
 import {
   runSweep,
   type SweepDeps,

@@ -4,10 +4,11 @@
  * defaults where a property is absent, as the resource type reference documents them.
  */
 import { parseCidr } from '../../core/cidr.ts';
-import type { EksCluster, SourceLocation } from '../../core/snapshot.ts';
-import { type FieldReader, permissionOf } from './cfn-fields.ts';
+import type { SourceLocation } from '../../core/snapshot.ts';
+import { EKS_MAPPERS } from './cfn-eks-resources.ts';
+import { type FieldReader, permissionOf, record } from './cfn-fields.ts';
 import { isDeployTime } from './deploy-time.ts';
-import { eksClusterSecurityGroupId, type PlannedInventory, type PlannedLaunch } from './planned-inventory.ts';
+import type { PlannedInventory, PlannedLaunch } from './planned-inventory.ts';
 
 export interface MapContext {
   inventory: PlannedInventory;

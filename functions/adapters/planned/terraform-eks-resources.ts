@@ -6,7 +6,20 @@
  */
 import { isDeployTime } from './deploy-time.ts';
 import { eksClusterSecurityGroupId, type PlannedLaunch } from './planned-inventory.ts';
-import { block, list, type Mapper, type TfMapContext } from './terraform-resources.ts';
+import type { Mapper, TfMapContext } from './terraform-resources.ts';
+
+/** The first element of a Terraform block list (`vpc_config[0]`), or empty. */
+export function block(value: unknown): Record<string, unknown> {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first && typeof first === 'object' && !isDeployTime(first) ? (first as Record<string, unknown>) : {};
+}
+
+/** A block list's known elements. */
+export function list(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value)
+    ? (value.filter((v) => v && typeof v === 'object' && !isDeployTime(v)) as Record<string, unknown>[])
+    : [];
+}
 
 const launchTemplate: Mapper = ({ id, read, values, location, launchTemplates }) => {
   const metadata = block(values.metadata_options);

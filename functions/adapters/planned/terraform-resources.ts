@@ -8,8 +8,8 @@
 import type { Ec2IpPermission } from '../../core/snapshot.ts';
 import type { FieldReader } from './cfn-fields.ts';
 import { isDeployTime } from './deploy-time.ts';
-import { eksClusterSecurityGroupId, type PlannedInventory, type PlannedLaunch } from './planned-inventory.ts';
-import { TF_EKS_MAPPERS } from './terraform-eks-resources.ts';
+import type { PlannedInventory, PlannedLaunch } from './planned-inventory.ts';
+import { list, TF_EKS_MAPPERS } from './terraform-eks-resources.ts';
 import type { TfResource } from './terraform-refs.ts';
 
 export interface TfMapContext {
@@ -28,17 +28,6 @@ export type Mapper = (m: TfMapContext) => void;
 
 /** Attributes AWS assigns that no rule reads. */
 const IGNORED_UNKNOWN = new Set(['id', 'arn', 'security_group_rule_id', 'tags_all', 'owner_id']);
-
-export function block(value: unknown): Record<string, unknown> {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first && typeof first === 'object' && !isDeployTime(first) ? (first as Record<string, unknown>) : {};
-}
-
-export function list(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value)
-    ? (value.filter((v) => v && typeof v === 'object' && !isDeployTime(v)) as Record<string, unknown>[])
-    : [];
-}
 
 function usableIps(cidr: string | undefined): number | undefined {
   const match = cidr ? /\/(\d+)$/.exec(cidr) : null;

@@ -8,12 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type FindingsRepository, VersionConflictError } from '../../../functions/core/ports.ts';
 import type { Snapshot } from '../../../functions/core/snapshot.ts';
 import { handleBatch, type ScanVpcDeps } from '../../../functions/handlers/scan-vpc.ts';
-import {
-  dynaliteForFile,
-  eventScanBody,
-  scanVpcDeps,
-  sqsRecord,
-} from '../../fixtures/scan-vpc-deps.ts';
+import { dynaliteForFile, eventScanBody, scanVpcDeps, sqsRecord } from '../../fixtures/scan-vpc-deps.ts';
 import { ACCOUNT, buildSnapshot, CLUSTER, REGION } from '../../fixtures/snapshot-builder.ts';
 import { type StoreWorld, storeWorld } from './world.ts';
 
