@@ -95,6 +95,9 @@ export interface RuleDefinition {
   evaluate(ctx: ClusterContext, config: RuleConfig): RuleOutcome;
 }
 
+/** What a rule is, without how it evaluates (the API's catalog, `GET /rules`). */
+export type RuleMetadata = Omit<RuleDefinition, 'evaluate'>;
+
 export interface Finding {
   /** Deterministic from (accountId, region, clusterName, ruleId, resourceId). */
   id: string;

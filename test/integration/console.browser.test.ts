@@ -108,6 +108,14 @@ describe.skipIf(!chromiumAvailable)('findings console in headless chromium', () 
       await expectNoHorizontalScroll(page);
       await expectNoAxeProblems(page);
       await shot('overview');
+      if (viewport.name === 'desktop') {
+        // The other widths the console supports, from a small phone to a wide screen.
+        for (const width of [360, 768, 1920]) {
+          await page.setViewportSize({ width, height: 900 });
+          await expectNoHorizontalScroll(page);
+        }
+        await page.setViewportSize({ width: viewport.width, height: viewport.height });
+      }
 
       // Keyboard: the filters, a finding and a rescan button are reachable with Tab.
       const reached = new Set<string>();

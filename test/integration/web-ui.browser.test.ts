@@ -1,95 +1,48 @@
 /**
- * The local stack's HTML page in a real headless browser (Debian's chromium driven by
- * playwright-core): it loads, lists the demo findings, the severity filter works, a failed
- * request leaves no stale rows, and a page of another origin cannot write to the API.
- * Without chromium the suite skips loudly; under CI=true a missing chromium fails it.
+ * The local stack's console in a real headless browser (Debian's chromium driven by
+ * playwright-core): the page's own files and no favicon 404, a failed request leaves no
+ * stale rows, and a page of another origin cannot write to the API. The console's whole
+ * journey is in console.browser.test.ts.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromiumAvailable, launchChromium, requireChromium, watchPage } from './browser.ts';
 import { type StackProcess, startStackProcess } from './local-stack-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
+requireChromium('web-ui.browser.test.ts');
 
-if (!available) {
-  const message = `web-ui.browser.test.ts: ${CHROMIUM} not found (apt-get install -y chromium)`;
-  if (inCi) throw new Error(`${message}; CI=true requires it`);
-  console.warn(`\n!!! ${message} — SKIPPING the browser tests !!!\n`);
-}
-
-describe.skipIf(!available)('web UI in headless chromium', () => {
+describe.skipIf(!chromiumAvailable)('web UI in headless chromium', () => {
   let stack: StackProcess;
-  let browser: BrowserContext;
-  const profile = mkdtempSync(join(tmpdir(), 'eks-netguard-chromium-'));
+  let browser: Browser;
 
   beforeAll(async () => {
-    stack = await startStackProcess();
-    // A fresh profile directory per run (playwright's way of passing --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    [stack, browser] = await Promise.all([startStackProcess(), launchChromium()]);
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await stack?.stop('SIGKILL');
-    rmSync(profile, { recursive: true, force: true });
   });
 
-  it('loads, lists the demo clusters and open findings with evidence and links', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${stack.url}/`);
-    await page.locator('#status', { hasText: 'open finding(s)' }).waitFor();
-    const api = (await (await fetch(`${stack.url}/findings?status=OPEN&limit=500`)).json()) as {
-      items: unknown[];
-    };
-    expect(await page.locator('tr.finding').count()).toBe(api.items.length);
-    expect(await page.locator('#clusters tbody tr').count()).toBe(7);
-    expect(await page.locator('tr.finding[data-rule="endpoint-public-open"]').count()).toBeGreaterThan(0);
-    const link = await page.locator('tr.finding a').first().getAttribute('href');
-    expect(link).toMatch(/^\/findings\/[0-9a-f]{32}$/);
+  it('serves its own scripts, styles and icon (no CDN, no 404), under a same-origin CSP', async () => {
+    const page = await browser.context.newPage();
+    const problems = watchPage(page);
+    const origins = new Set<string>();
+    page.on('request', (request) => void origins.add(new URL(request.url()).origin));
+    const answer = await page.goto(`${stack.url}/`);
+    await page.locator('#findings tr.finding').first().waitFor();
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect([...origins]).toEqual([stack.url]);
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect((await fetch(new URL(icon as string, `${stack.url}/`))).status).toBe(200);
+    expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('shows only the chosen severity after filtering', async () => {
-    const page = await browser.newPage();
+  it('clears the list and shows the error when a filtered request fails', async () => {
+    const page = await browser.context.newPage();
     await page.goto(`${stack.url}/`);
-    await page.locator('#status', { hasText: 'open finding(s)' }).waitFor();
-    const before = await page.locator('tr.finding').count();
-    await page.selectOption('#severity', 'HIGH');
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('tr.finding')].every(
-        (row) => row.getAttribute('data-severity') === 'HIGH',
-      ),
-    );
-    const high = await page.locator('tr.finding').count();
-    expect(high).toBeGreaterThan(0);
-    expect(high).toBeLessThan(before);
-    expect(await page.locator('tr.finding:not([data-severity="HIGH"])').count()).toBe(0);
-    await page.close();
-  });
-
-  it('clears the table and shows the error when a filtered request fails', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${stack.url}/`);
-    await page.locator('#status', { hasText: 'open finding(s)' }).waitFor();
-    expect(await page.locator('tr.finding').count()).toBeGreaterThan(0);
+    await page.locator('#findings tr.finding').first().waitFor();
     await page.route(
       (url) => url.pathname === '/findings' && url.searchParams.get('severity') === 'HIGH',
       (route) =>
@@ -99,9 +52,11 @@ describe.skipIf(!available)('web UI in headless chromium', () => {
           body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'store unreachable' } }),
         }),
     );
-    await page.selectOption('#severity', 'HIGH');
-    await page.locator('#status.error').waitFor();
-    expect(await page.locator('#status').textContent()).toContain('SERVICE_UNAVAILABLE: store unreachable');
+    await page.selectOption('#f-severity', 'HIGH');
+    await page.locator('#findings-status.error').waitFor();
+    expect(await page.locator('#findings-status').textContent()).toContain(
+      'SERVICE_UNAVAILABLE: store unreachable',
+    );
     expect(await page.locator('#findings tbody tr').count()).toBe(0);
     await page.close();
   });
@@ -140,7 +95,7 @@ describe.skipIf(!available)('web UI in headless chromium', () => {
     });
 
     it('cannot create a suppression with a no-cors text/plain POST', async () => {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       await page.goto(otherUrl);
       await page.waitForFunction(() => (window as unknown as { sent?: string }).sent !== undefined);
       const stored = (await (await fetch(`${stack.url}/suppressions?limit=500`)).json()) as {
@@ -151,7 +106,7 @@ describe.skipIf(!available)('web UI in headless chromium', () => {
     });
 
     it('while the stack’s own page can still write JSON', async () => {
-      const page = await browser.newPage();
+      const page = await browser.context.newPage();
       await page.goto(`${stack.url}/`);
       const status = await page.evaluate(async () => {
         const response = await fetch('/suppressions', {

@@ -103,9 +103,7 @@ export class FindingsQueries implements ApiStore {
         }),
       ),
     );
-    const merged = pages
-      .flat()
-      .sort((a, b) => (String(a[plan.skName]) < String(b[plan.skName]) ? 1 : -1));
+    const merged = pages.flat().sort((a, b) => (String(a[plan.skName]) < String(b[plan.skName]) ? 1 : -1));
     return page(merged, limit, plan.skName, (item) => fromItem<StoredFinding>(item));
   }
 

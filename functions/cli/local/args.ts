@@ -1,6 +1,6 @@
 /**
  * Command line of the local stack: `npm start -- [--port N] [--host H] [--endpoint-url URL]
- * [--region R]... [--live] [--data-dir DIR] [--config FILE]`, validated with zod.
+ * [--region R]... [--live] [--data-dir DIR] [--config FILE] [--api-url URL]`, validated with zod.
  */
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** The CLI's config file: rule settings and suppressions kept in git. */
   configPath?: string;
+  /** `--api-url`: only serve the console, against this deployed API (IAM auth, signed locally). */
+  apiUrl?: string;
 }
 
 const regionSchema = z.string().regex(/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/, 'must be a region such as us-east-1');
@@ -50,7 +52,7 @@ const hostSchema = z.union(
   { error: 'must be an IP address or host name to listen on, such as 127.0.0.1 or 0.0.0.0' },
 );
 
-export const USAGE = `usage: npm start -- [--port N] [--host H] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR] [--config FILE]
+export const USAGE = `usage: npm start -- [--port N] [--host H] [--endpoint-url URL] [--region R]... [--live] [--data-dir DIR] [--config FILE] [--api-url URL]
   (default) scan the bundled demo account (no AWS needed)
   --endpoint-url URL  scan an AWS emulator such as moto_server
   --live              scan real AWS with the default credential chain (needs --region or AWS_REGION)
@@ -59,7 +61,9 @@ export const USAGE = `usage: npm start -- [--port N] [--host H] [--endpoint-url 
   --host H            interface to listen on (default 127.0.0.1: this machine only;
                       0.0.0.0 exposes the unauthenticated API to the network)
   --data-dir DIR      keep the embedded DynamoDB in DIR (default: in memory)
-  --config FILE       rule settings and suppressions (the CLI's config file, YAML or JSON)`;
+  --config FILE       rule settings and suppressions (the CLI's config file, YAML or JSON)
+  --api-url URL       no local scan: the console against a deployed API with IAM auth, each
+                      request signed with your AWS credentials (--region if the URL does not say)`;
 
 function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const result = schema.safeParse(value);
@@ -90,6 +94,7 @@ export function parseLocalStackArgs(
         ? check(portSchema, env.PORT, 'PORT')
         : DEFAULT_PORT;
   const host = values.host !== undefined ? check(hostSchema, values.host, '--host') : undefined;
+  if (values['api-url'] !== undefined) return apiUrlOptions(values, port, host, env);
   if (values.live && values['endpoint-url']) {
     throw new LocalStackUsageError('--live and --endpoint-url cannot be used together; pick one');
   }
@@ -124,6 +129,37 @@ export function parseLocalStackArgs(
   };
 }
 
+/** `--api-url`: the console only; nothing is scanned or stored locally. */
+function apiUrlOptions(
+  values: ReturnType<typeof parse>['values'],
+  port: number,
+  host: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): LocalStackOptions {
+  for (const flag of ['live', 'endpoint-url', 'data-dir', 'config'] as const) {
+    if (values[flag] !== undefined) {
+      throw new LocalStackUsageError(
+        `--api-url and --${flag} cannot be used together: --api-url serves the console against the deployed API`,
+      );
+    }
+  }
+  const apiUrl = check(
+    z.url({ protocol: /^https$/, error: 'must be the https URL of the deployed API' }),
+    values['api-url'],
+    '--api-url',
+  );
+  const given = values.region ?? [];
+  if (given.length > 1) throw new LocalStackUsageError('--api-url takes at most one --region (the API’s)');
+  const region = given[0] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  return {
+    port,
+    ...(host ? { host } : {}),
+    mode: 'demo',
+    regions: region ? [check(regionSchema, region, given[0] ? '--region' : 'AWS_REGION')] : [],
+    apiUrl,
+  };
+}
+
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
@@ -135,6 +171,7 @@ function parse(argv: readonly string[]) {
       live: { type: 'boolean' },
       'data-dir': { type: 'string' },
       config: { type: 'string' },
+      'api-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,

@@ -15,6 +15,7 @@ import type { ApiLogger } from '../../core/api/ports.ts';
 import { type ApiRequest, handleApiRequest } from '../../core/api/router.ts';
 import type { ApiDeps } from '../../core/api/routes.ts';
 import { MAX_BODY_BYTES } from '../../core/api/schemas.ts';
+import type { ProxyAnswer, ProxyRequest } from './api-proxy.ts';
 import { checkWrite, isWildcardHost, ownOrigins, urlHost } from './write-guard.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -37,6 +38,8 @@ export interface LocalHttpOptions {
   caller: () => { id: string; accountId: string };
   /** Where failures outside the router go (a broken connection). */
   logger: ApiLogger;
+  /** `--api-url`: API requests go to a deployed API (signed) instead of the local router. */
+  proxy?: (request: ProxyRequest) => Promise<ProxyAnswer>;
 }
 
 export interface LocalHttpServer {
@@ -144,6 +147,34 @@ export async function startLocalHttpServer(options: LocalHttpOptions): Promise<L
       // The refused body is never read: close the connection rather than drain it.
       const headers = { ...answer.headers, connection: 'close', 'x-request-id': requestId };
       sendJson(response, answer.status, headers, answer.body);
+      return;
+    }
+    const { proxy } = options;
+    if (proxy) {
+      readBody(request)
+        .then((body) =>
+          proxy({
+            method: request.method ?? 'GET',
+            url: request.url ?? '/',
+            contentType: request.headers['content-type'],
+            body,
+          }),
+        )
+        .then((answer) =>
+          send(response, answer.status, { ...answer.headers, 'x-request-id': requestId }, answer.body),
+        )
+        .catch((error: unknown) => {
+          options.logger.error('forwarding to the deployed API failed', { error: String(error) });
+          if (!response.headersSent) {
+            const message = `the deployed API could not be reached or signed for: ${(error as Error).message}`;
+            sendJson(
+              response,
+              502,
+              { 'x-request-id': requestId },
+              { error: { code: 'BAD_GATEWAY', message } },
+            );
+          }
+        });
       return;
     }
     if (!deps) {

@@ -25,6 +25,7 @@ import {
   suppressionsFromConfig,
 } from '../../core/suppression.ts';
 import { DEMO_ACCOUNT_ID, demoSnapshot } from '../demo-account.ts';
+import { createApiProxy } from './api-proxy.ts';
 import type { LocalStackOptions } from './args.ts';
 import { startLocalHttpServer } from './http-server.ts';
 import { createLocalScanner, demoSource, type SnapshotSource } from './local-scanner.ts';
@@ -107,6 +108,7 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
+    if (options.apiUrl) return await startConsoleOnly(options, options.apiUrl, io, closers, close);
     const config = await loadConfig(options.configPath, io.now());
     // No sign-in locally: the stack serves this machine only (see write-guard.ts).
     const consoleAssets = await loadConsoleAssets(fileURLToPath(new URL('../web', import.meta.url)), {
@@ -189,6 +191,44 @@ export async function startLocalStack(options: LocalStackOptions, io: LocalStack
     await close();
     throw error;
   }
+}
+
+/** `--api-url`: the console on this machine, its API requests signed and sent to the deployed API. */
+async function startConsoleOnly(
+  options: LocalStackOptions,
+  apiUrl: string,
+  io: LocalStackIo,
+  closers: (() => Promise<void>)[],
+  close: () => Promise<void>,
+): Promise<LocalStack> {
+  const proxy = createApiProxy({ apiUrl, ...(options.regions[0] ? { region: options.regions[0] } : {}) });
+  const consoleAssets = await loadConsoleAssets(fileURLToPath(new URL('../web', import.meta.url)), {
+    auth: null,
+  });
+  const logger = {
+    error: (message: string, details: Record<string, unknown>) =>
+      io.log(`api error: ${message} ${JSON.stringify(details)}`),
+  };
+  const http = await startLocalHttpServer({
+    port: options.port,
+    ...(options.host ? { host: options.host } : {}),
+    console: consoleAssets,
+    caller: () => ({ id: `local:${safeUser()}`, accountId: DEMO_ACCOUNT_ID }),
+    logger,
+    proxy,
+  }).catch((error: unknown) => {
+    throw new LocalStackStartError((error as Error).message, { cause: error });
+  });
+  closers.push(() => http.close());
+  io.log(`eks-netguard console for ${apiUrl}: requests signed with your AWS credentials (default chain)`);
+  if (!isLoopbackHost(http.host)) {
+    io.log(
+      `warning: listening on ${http.host}:${http.port}: anyone who can reach it reads the findings with YOUR credentials`,
+    );
+  }
+  io.log(`page:     ${http.url}/  (the findings console)`);
+  io.log('Ctrl-C stops the stack.');
+  return { url: http.url, close };
 }
 
 function safeUser(): string {

@@ -45,7 +45,7 @@ async function suppressionRows(body, status, ctx) {
         'tr',
         { class: 'suppression', 'data-id': s.id },
         el('th', { scope: 'row', 'data-label': 'Rule' }, s.ruleId),
-        el('td', { 'data-label': 'Scope' }, scope(s)),
+        el('td', { 'data-label': 'Scope', class: 'wrap' }, scope(s)),
         el('td', { 'data-label': 'Reason' }, s.reason),
         el('td', { 'data-label': 'Expires' }, when(s.expiresAt)),
         el('td', { 'data-label': 'Created' }, `${when(s.createdAt)} by ${s.createdBy}`),

@@ -34,7 +34,11 @@ export interface ApiStore {
    * Findings matching `filter`, worst severity first, then by cluster, region and rule,
    * strictly after the position `after`. Uses indexes only.
    */
-  queryFindingsBySeverity(filter: FindingsFilter, limit: number, after?: string): Promise<Page<StoredFinding>>;
+  queryFindingsBySeverity(
+    filter: FindingsFilter,
+    limit: number,
+    after?: string,
+  ): Promise<Page<StoredFinding>>;
   getFinding(id: string): Promise<StoredFinding | undefined>;
   /** Clusters ordered by account, region, name. */
   queryClusters(options: {

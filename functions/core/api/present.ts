@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod/mini';
 import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
-import type { RuleDefinition } from '../model.ts';
+import type { RuleMetadata } from '../model.ts';
 import { type ClusterRecord, emptyCounts, type ScanRecord, type ScanSummary } from '../ports.ts';
 import { templateAsPlaceholders } from '../remediation.ts';
 import type { ApiStore } from './ports.ts';
@@ -92,7 +92,7 @@ export function presentScanListItem(scan: ScanRecord): z.infer<typeof scanListIt
   };
 }
 
-export function presentRule(rule: RuleDefinition): z.infer<typeof ruleSchema> {
+export function presentRule(rule: RuleMetadata): z.infer<typeof ruleSchema> {
   return {
     id: rule.id,
     severity: rule.severity,

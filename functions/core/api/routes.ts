@@ -3,20 +3,14 @@
  * implementation. `router.ts` dispatches on it and `openapi.ts` documents it.
  */
 import type * as z from 'zod/mini';
-import type { RuleDefinition } from '../model.ts';
+import type { RuleMetadata } from '../model.ts';
 import { createSuppression } from '../suppression.ts';
 import { decodeCursor, encodeCursor, queryFingerprint } from './cursor.ts';
 import { NotFoundError, ServiceUnavailableError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { ApiLogger, ApiStore, FindingsFilter, Page, ScanSubmitter } from './ports.ts';
 import { ScanTargetError } from './ports.ts';
-import {
-  presentCluster,
-  presentFindings,
-  presentRule,
-  presentScan,
-  presentScanListItem,
-} from './present.ts';
+import { presentCluster, presentFindings, presentRule, presentScan, presentScanListItem } from './present.ts';
 import {
   clusterSummarySchema,
   errorSchema,
@@ -30,8 +24,8 @@ import {
   noQuerySchema,
   ruleSchema,
   scanAcceptedSchema,
-  scanRequestBodySchema,
   scanListItemSchema,
+  scanRequestBodySchema,
   scanSchema,
   settingsSchema,
   suppressionRequestSchema,
@@ -42,7 +36,8 @@ import {
 export interface ApiDeps {
   store: ApiStore;
   scans: ScanSubmitter;
-  rules: readonly RuleDefinition[];
+  /** The rule catalog (metadata only: the API never evaluates). */
+  rules: readonly RuleMetadata[];
   now(): Date;
   /** A new unique scan id. */
   newId(): string;
@@ -138,7 +133,10 @@ export const ROUTES: readonly Route[] = [
       };
       const bySeverity = query.sort === 'severity';
       // The order is part of the query: a cursor of one order means nothing in the other.
-      const fingerprint = queryFingerprint('findings', { ...filter, ...(bySeverity ? { sort: 'severity' } : {}) });
+      const fingerprint = queryFingerprint('findings', {
+        ...filter,
+        ...(bySeverity ? { sort: 'severity' } : {}),
+      });
       const after = decodeOptional(query.cursor, fingerprint, deps.cursorSecret);
       const page = bySeverity
         ? await deps.store.queryFindingsBySeverity(filter, query.limit, after)

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { SEVERITIES } from '../model.ts';
-import { RULES } from '../rules/index.ts';
+import { RULE_CATALOG } from '../rules/catalog.generated.ts';
 import { suppressionRequestSchema } from '../suppression.ts';
 // zod/mini (see ../zod-english.ts): the api bundle loads no classic zod. `z.describe` is a
 // check that registers the description on the new schema, as classic `.describe()` does.
@@ -21,7 +21,8 @@ export const MAX_LIMIT = 500;
 /** Largest request body accepted (bytes, after base64 decoding). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const RULE_IDS = RULES.map((rule) => rule.id) as [string, ...string[]];
+// The generated metadata catalog, not the registry: the API bundle carries no rule code.
+const RULE_IDS = RULE_CATALOG.map((rule) => rule.id) as [string, ...string[]];
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(', ')}`;
 
 const regionSchema = z
@@ -232,9 +233,7 @@ export const scanListItemSchema = z
     finishedAt: z.optional(isoTime),
     openCounts: z
       .optional(severityCounts)
-      .check(
-        z.describe('OPEN findings by severity over every cluster once the scan was final (the trend)'),
-      ),
+      .check(z.describe('OPEN findings by severity over every cluster once the scan was final (the trend)')),
     errorCount: int().check(z.describe('scan-level errors; GET /scans/{id} has every error')),
   })
   .check(z.describe('A scan as listed: its header, without its clusters'));
