@@ -41,13 +41,22 @@ function actionsOf(statement: Record<string, Json>): string[] {
     .map((a) => a.slice(1, -1));
 }
 
+/** A statement, or both branches of a conditional one (`Fn::If` with `AWS::NoValue` dropped). */
+function unwrapConditional(statement: Json): Record<string, Json>[] {
+  const branches = statement?.['Fn::If'];
+  if (!Array.isArray(branches)) return [statement as Record<string, Json>];
+  return branches
+    .slice(1)
+    .filter((branch: Json) => branch?.Ref !== 'AWS::NoValue')
+    .flatMap(unwrapConditional);
+}
+
 function roleStatements(): { role: string; statement: Record<string, Json> }[] {
   return ofType('AWS::IAM::Role').flatMap(([role, r]) =>
     (r.Properties.Policies ?? []).flatMap((p: Json) =>
-      asList(p.PolicyDocument.Statement).map((statement) => ({
-        role,
-        statement: statement as Record<string, Json>,
-      })),
+      asList(p.PolicyDocument.Statement)
+        .flatMap((statement) => unwrapConditional(statement as Json))
+        .map((statement) => ({ role, statement })),
     ),
   );
 }
