@@ -6,11 +6,20 @@
  * cluster's result is committed together with the alert it owes (state PENDING); the alert
  * is published after the commit and then marked SENT. A redelivered scan finds its record
  * and only flushes what is still pending; a failed publish stays pending and goes out with
- * the next attempt or the next scan of the cluster.
+ * the next attempt or the next scan of the cluster. The flushing of alerts and Security Hub
+ * entries after the commit lives in `cluster-flush.ts`.
  */
 import { type AlertMessage, buildClusterAlert } from './alert-message.ts';
+import {
+  clusterError,
+  flushAlerts,
+  pendingIds,
+  pendingOf,
+  type SecurityHubPending,
+  syncSecurityHub,
+} from './cluster-flush.ts';
 import { type ClusterCoverage, evaluateSnapshot } from './evaluate.ts';
-import type { StoredFinding, Transition } from './lifecycle.ts';
+import type { Transition } from './lifecycle.ts';
 import type { Finding, RuleConfig, RuleDefinition, Severity } from './model.ts';
 import {
   type ClusterKey,
@@ -27,7 +36,7 @@ import {
   VersionConflictError,
 } from './ports.ts';
 import { reconcile } from './reconcile.ts';
-import { flushSecurityHub, securityHubBackfill, securityHubEntries } from './security-hub-sync.ts';
+import { securityHubBackfill, securityHubEntries } from './security-hub-sync.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Suppression } from './suppression.ts';
 
@@ -134,36 +143,6 @@ interface AttemptState {
   draftAlert: AlertMessage | undefined;
   /** What the cluster owes Security Hub once this attempt is final. */
   securityHub?: SecurityHubPending;
-}
-
-/** A cluster's pending Security Hub entries and its findings as stored. */
-interface SecurityHubPending {
-  entries: string[];
-  findings: StoredFinding[];
-}
-
-function pendingOf(state: { cluster?: ClusterRecord; findings: StoredFinding[] }): SecurityHubPending {
-  return { entries: state.cluster?.pendingSecurityHub ?? [], findings: state.findings };
-}
-
-/** Sends what the cluster owes Security Hub; a failure is reported, never thrown. */
-async function syncSecurityHub(
-  deps: ScanServiceDeps,
-  input: ClusterScanInput,
-  pending: SecurityHubPending | undefined,
-  result: ClusterScanResult,
-): Promise<void> {
-  if (!deps.securityHub || !pending || pending.entries.length === 0) return;
-  try {
-    const outcome = await flushSecurityHub(
-      { securityHub: deps.securityHub, repository: deps.repository },
-      { key: input.key, ...pending, suppressions: input.suppressions },
-    );
-    result.securityHubSynced += outcome.synced;
-    result.errors.push(...outcome.errors);
-  } catch (error) {
-    result.errors.push(clusterError(input.key, 'SecurityHubExport', error, 'entries stay pending'));
-  }
 }
 
 /** One load → reconcile → commit round. Returns the scan ids whose alerts to flush, or 'conflict'. */
@@ -296,37 +275,6 @@ async function recordOnly(
   return cluster?.pendingAlertScanIds ?? [];
 }
 
-function pendingIds(cluster: ClusterRecord | undefined, scanId: string, record: ClusterScanRecord): string[] {
-  const ids = new Set(cluster?.pendingAlertScanIds ?? []);
-  if (record.alertState === 'PENDING') ids.add(scanId);
-  return [...ids];
-}
-
-/** Publishes each pending alert once; a failure leaves it pending for the next attempt. */
-async function flushAlerts(
-  deps: ScanServiceDeps,
-  key: ClusterKey,
-  scanIds: readonly string[],
-  result: ClusterScanResult,
-): Promise<void> {
-  for (const scanId of scanIds) {
-    const record = await deps.repository.getClusterScan(scanId, key);
-    // A record still WRITING belongs to a commit in flight: its alert is not final yet.
-    if (record?.phase === 'WRITING') continue;
-    if (record?.alertState === 'PENDING' && record.alert) {
-      try {
-        await deps.notifier.publish(record.alert);
-      } catch (error) {
-        result.errors.push(clusterError(key, 'PublishAlert', error, `alert of scan ${scanId} stays pending`));
-        continue;
-      }
-      result.alertsPublished++;
-    }
-    // Also clears ids whose record is gone or already SENT, so the pending list cannot grow stale.
-    await deps.repository.markAlertSent(scanId, key, deps.clock.now().toISOString());
-  }
-}
-
 function baseRecord(input: ClusterScanInput, now: Date, errors: readonly ScanError[]): ClusterScanRecord {
   return {
     ...input.key,
@@ -390,16 +338,6 @@ function countKinds(transitions: readonly Transition[]): ClusterScanRecord['tran
   const counts: ClusterScanRecord['transitions'] = {};
   for (const t of transitions) counts[t.kind] = (counts[t.kind] ?? 0) + 1;
   return counts;
-}
-
-function clusterError(key: ClusterKey, operation: string, error: unknown, suffix?: string): ScanError {
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    region: key.region,
-    clusterName: key.clusterName,
-    operation,
-    message: suffix ? `${message} (${suffix})` : message,
-  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { FindingStatus, StoredFinding } from '../../core/lifecycle.ts';
 import { SEVERITIES } from '../../core/model.ts';
 import type { ClusterKey, ClusterRecord, ScanRecord, ScanSummary } from '../../core/ports.ts';
 import type { Suppression } from '../../core/suppression.ts';
-import { type FindingsStore, SuppressionNotFoundError } from '../findings-store.ts';
+import type { FindingsStore } from '../findings-store.ts';
 import { batchGetAll } from './batch.ts';
 import {
   CLUSTERS_PK,
@@ -26,6 +26,7 @@ import {
   SCANS_PK,
   SK_CLUSTER,
 } from './items.ts';
+import { SuppressionNotFoundError } from './suppressions-store.ts';
 import { INDEX } from './table-definition.ts';
 
 const STATUSES: readonly FindingStatus[] = ['OPEN', 'SUPPRESSED', 'RESOLVED'];
