@@ -6,7 +6,7 @@ import type * as z from 'zod/mini';
 import { effectiveLastSeenAt, type StoredFinding } from '../lifecycle.ts';
 import type { RuleMetadata } from '../model.ts';
 import { type ClusterRecord, emptyCounts, type ScanRecord, type ScanSummary } from '../ports.ts';
-import { templateAsPlaceholders } from '../remediation.ts';
+import { catalogEntry } from '../rule-catalog-entry.ts';
 import type { ApiStore } from './ports.ts';
 import type { clusterSummarySchema, ruleSchema, scanListItemSchema, scanSchema } from './schemas.ts';
 
@@ -93,15 +93,5 @@ export function presentScanListItem(scan: ScanRecord): z.infer<typeof scanListIt
 }
 
 export function presentRule(rule: RuleMetadata): z.infer<typeof ruleSchema> {
-  return {
-    id: rule.id,
-    severity: rule.severity,
-    severities: [...(rule.severities ?? [rule.severity])],
-    title: rule.title,
-    description: rule.description,
-    ...(rule.risk ? { risk: rule.risk } : {}),
-    remediation: templateAsPlaceholders(rule.remediation),
-    references: [...rule.references],
-    resourceType: rule.resourceType,
-  };
+  return catalogEntry(rule);
 }
