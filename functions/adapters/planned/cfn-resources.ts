@@ -3,12 +3,12 @@
  * properties of one resource (intrinsics already evaluated) with CloudFormation's
  * defaults where a property is absent, as the resource type reference documents them.
  */
-import { parseCidr } from '../../core/cidr.ts';
 import type { SourceLocation } from '../../core/snapshot.ts';
 import { EKS_MAPPERS } from './cfn-eks-resources.ts';
 import { type FieldReader, permissionOf, record } from './cfn-fields.ts';
 import { isDeployTime } from './deploy-time.ts';
 import type { PlannedInventory, PlannedLaunch } from './planned-inventory.ts';
+import { addNatGateway, addVpcFlowLog, mapVpcEndpoint, usableIps } from './shared-mappers.ts';
 
 export interface MapContext {
   inventory: PlannedInventory;
@@ -27,12 +27,6 @@ export interface MapContext {
 }
 
 export type Mapper = (m: MapContext) => void;
-
-function usableIps(cidr: string | undefined): number | undefined {
-  const parsed = cidr ? parseCidr(cidr) : undefined;
-  // A new subnet has every address free but the five AWS reserves.
-  return parsed?.version === 4 ? 2 ** (32 - parsed.prefix) - 5 : undefined;
-}
 
 const vpc: Mapper = ({ inventory, id, read, location }) => {
   const cidr = read.string('CidrBlock', { vpcId: id }, 'vpc');
@@ -169,15 +163,7 @@ const natGateway: Mapper = ({ inventory, id, read, props, location, eipAddress }
       'natGateways',
       `NAT gateway ${id}'s AllocationId ${allocation} is an Elastic IP not declared in the given files`,
     );
-  inventory.natGateways.push({
-    NatGatewayId: id,
-    VpcId: vpcId,
-    ...(subnetId ? { SubnetId: subnetId } : {}),
-    State: 'available',
-    ConnectivityType: connectivity,
-    PublicIps: connectivity === 'public' && address ? [address] : [],
-  });
-  inventory.locate(id, location);
+  addNatGateway({ inventory, id, read, location }, { vpcId, subnetId, connectivity, address });
 };
 
 function permissions(m: MapContext, key: string, groupId: string, egress: boolean) {
@@ -221,25 +207,15 @@ const securityGroupRule =
     inventory.addRule(groupId, egress, permissionOf(props, egress));
   };
 
-const vpcEndpoint: Mapper = ({ inventory, id, read, location }) => {
-  const vpcId = read.string('VpcId', { anywhere: true }, 'vpcEndpoints');
-  if (!vpcId) return;
-  const anchor = { vpcId };
-  const serviceName = read.string('ServiceName', anchor, 'vpcEndpoints');
-  if (!serviceName) return;
-  inventory.endpoints.push({
-    VpcEndpointId: id,
-    VpcId: vpcId,
-    ServiceName: serviceName,
-    VpcEndpointType: read.string('VpcEndpointType', anchor, 'vpcEndpoints') ?? 'Gateway',
-    State: 'available',
-    // CloudFormation's default is false: an interface endpoint without it does not answer the service's name.
-    PrivateDnsEnabled: read.boolean('PrivateDnsEnabled', anchor, 'vpcEndpoints') ?? false,
-    RouteTableIds: read.strings('RouteTableIds', anchor, 'vpcEndpoints') ?? [],
-    SubnetIds: read.strings('SubnetIds', anchor, 'vpcEndpoints') ?? [],
+const vpcEndpoint: Mapper = (m) =>
+  mapVpcEndpoint(m, {
+    vpcId: 'VpcId',
+    serviceName: 'ServiceName',
+    type: 'VpcEndpointType',
+    privateDns: 'PrivateDnsEnabled',
+    routeTableIds: 'RouteTableIds',
+    subnetIds: 'SubnetIds',
   });
-  inventory.locate(id, location);
-};
 
 const networkAcl: Mapper = ({ inventory, id, read, location }) => {
   const vpcId = read.string('VpcId', { anywhere: true }, 'networkAcls');
@@ -287,12 +263,7 @@ const flowLog: Mapper = ({ inventory, id, read, props }) => {
   if (String(props.ResourceType ?? '') !== 'VPC') return;
   const resourceId = read.string('ResourceId', { anywhere: true }, 'flowLogs');
   if (!resourceId) return;
-  inventory.flowLogs.push({
-    FlowLogId: id,
-    ResourceId: resourceId,
-    FlowLogStatus: 'ACTIVE',
-    TrafficType: read.string('TrafficType', { vpcId: resourceId }, 'flowLogs') ?? 'ALL',
-  });
+  addVpcFlowLog(inventory, id, resourceId, read.string('TrafficType', { vpcId: resourceId }, 'flowLogs'));
 };
 
 const nothing: Mapper = () => {};

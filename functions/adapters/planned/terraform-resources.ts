@@ -9,6 +9,7 @@ import type { Ec2IpPermission } from '../../core/snapshot.ts';
 import type { FieldReader } from './cfn-fields.ts';
 import { isDeployTime } from './deploy-time.ts';
 import type { PlannedInventory, PlannedLaunch } from './planned-inventory.ts';
+import { addNatGateway, addVpcFlowLog, mapVpcEndpoint, usableIps } from './shared-mappers.ts';
 import { list, TF_EKS_MAPPERS } from './terraform-eks-resources.ts';
 import type { TfResource } from './terraform-refs.ts';
 
@@ -28,11 +29,6 @@ export type Mapper = (m: TfMapContext) => void;
 
 /** Attributes AWS assigns that no rule reads. */
 const IGNORED_UNKNOWN = new Set(['id', 'arn', 'security_group_rule_id', 'tags_all', 'owner_id']);
-
-function usableIps(cidr: string | undefined): number | undefined {
-  const match = cidr ? /\/(\d+)$/.exec(cidr) : null;
-  return match && cidr?.includes('.') ? 2 ** (32 - Number(match[1])) - 5 : undefined;
-}
 
 /** An inline `ingress`/`egress` block or an `aws_security_group_rule` as EC2 permissions. */
 function permissionsOf(rule: Record<string, unknown>, groupId: string): Ec2IpPermission[] {
@@ -220,15 +216,7 @@ const natGateway: Mapper = ({ inventory, id, read, values, location, eipAddress 
   const connectivity = String(values.connectivity_type ?? 'public');
   const allocation = read.string('allocation_id', { vpcId }, 'natGateways');
   const address = allocation ? eipAddress(allocation) : undefined;
-  inventory.natGateways.push({
-    NatGatewayId: id,
-    VpcId: vpcId,
-    ...(subnetId ? { SubnetId: subnetId } : {}),
-    State: 'available',
-    ConnectivityType: connectivity,
-    PublicIps: connectivity === 'public' && address ? [address] : [],
-  });
-  inventory.locate(id, location);
+  addNatGateway({ inventory, id, read, location }, { vpcId, subnetId, connectivity, address });
 };
 
 const securityGroup: Mapper = ({ inventory, id, read, values, location }) => {
@@ -263,24 +251,15 @@ const securityGroupRule =
     for (const p of permissionsOf(values, groupId)) inventory.addRule(groupId, egress, p);
   };
 
-const vpcEndpoint: Mapper = ({ inventory, id, read, location }) => {
-  const vpcId = read.string('vpc_id', { anywhere: true }, 'vpcEndpoints');
-  if (!vpcId) return;
-  const anchor = { vpcId };
-  const serviceName = read.string('service_name', anchor, 'vpcEndpoints');
-  if (!serviceName) return;
-  inventory.endpoints.push({
-    VpcEndpointId: id,
-    VpcId: vpcId,
-    ServiceName: serviceName,
-    VpcEndpointType: read.string('vpc_endpoint_type', anchor, 'vpcEndpoints') ?? 'Gateway',
-    State: 'available',
-    PrivateDnsEnabled: read.boolean('private_dns_enabled', anchor, 'vpcEndpoints') ?? false,
-    RouteTableIds: read.strings('route_table_ids', anchor, 'vpcEndpoints') ?? [],
-    SubnetIds: read.strings('subnet_ids', anchor, 'vpcEndpoints') ?? [],
+const vpcEndpoint: Mapper = (m) =>
+  mapVpcEndpoint(m, {
+    vpcId: 'vpc_id',
+    serviceName: 'service_name',
+    type: 'vpc_endpoint_type',
+    privateDns: 'private_dns_enabled',
+    routeTableIds: 'route_table_ids',
+    subnetIds: 'subnet_ids',
   });
-  inventory.locate(id, location);
-};
 
 const endpointAssociation: Mapper = ({ inventory, read }) => {
   const endpointId = read.string('vpc_endpoint_id', { anywhere: true }, 'vpcEndpoints');
@@ -364,12 +343,7 @@ const flowLog: Mapper = ({ inventory, id, read, values }) => {
   if (values.vpc_id === undefined || values.vpc_id === null) return;
   const vpcId = read.string('vpc_id', { anywhere: true }, 'flowLogs');
   if (!vpcId) return;
-  inventory.flowLogs.push({
-    FlowLogId: id,
-    ResourceId: vpcId,
-    FlowLogStatus: 'ACTIVE',
-    TrafficType: read.string('traffic_type', { vpcId }, 'flowLogs') ?? 'ALL',
-  });
+  addVpcFlowLog(inventory, id, vpcId, read.string('traffic_type', { vpcId }, 'flowLogs'));
 };
 
 const nothing: Mapper = () => {};
