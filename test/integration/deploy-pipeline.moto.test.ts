@@ -10,15 +10,8 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../functions/adapters/aws-clients.ts';
 import { withClusterCount } from '../../functions/adapters/cluster-count-submitter.ts';
@@ -54,6 +47,7 @@ import {
   type SampleAccount,
   uniqueName,
 } from './moto.ts';
+import { asSqsEvent, receiveAll as receiveAllMessages } from './sqs-lambda.ts';
 
 const REGION = 'ca-central-1';
 const EVENTS = join(import.meta.dirname, '../../events/cloudtrail');
@@ -92,24 +86,7 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
     return out.QueueUrl!;
   }
 
-  async function receiveAll(queueUrl: string): Promise<Message[]> {
-    const all: Message[] = [];
-    for (;;) {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      if (!out.Messages?.length) return all;
-      all.push(...out.Messages);
-      for (const m of out.Messages) {
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
-      }
-    }
-  }
+  const receiveAll = (queueUrl: string) => receiveAllMessages(sqs, queueUrl);
 
   /** The scan queue as deployed (retries without delay: the test drains at once). */
   const scanQueue = () => createScanQueue({ queueUrl: scanQueueUrl, client: sqs, retryDelayMs: 0 });
@@ -155,26 +132,7 @@ describeWithMoto('deployed pipeline (moto SQS FIFO/SNS/EC2/EKS + dynalite)', (en
   /** What the Lambda event source mapping does: receive, invoke, delete what succeeded. */
   async function drainScans(topicArn: string): Promise<{ processed: number; failures: number }> {
     const messages = await receiveAll(scanQueueUrl);
-    const event: SQSEvent = {
-      Records: messages.map((m) => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'moto',
-          ApproximateFirstReceiveTimestamp: '0',
-          MessageGroupId: m.Attributes?.MessageGroupId,
-          MessageDeduplicationId: m.Attributes?.MessageDeduplicationId,
-        },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT_ID}:scans.fifo`,
-        awsRegion: REGION,
-      })),
-    };
+    const event = asSqsEvent(messages, `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT_ID}:scans.fifo`, REGION);
     if (event.Records.length === 0) return { processed: 0, failures: 0 };
     const response = await handleBatch(scanDeps(scanQueueUrl, topicArn), event, context);
     return { processed: event.Records.length, failures: response.batchItemFailures.length };

@@ -7,15 +7,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { AuthorizeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../functions/adapters/aws-clients.ts';
 import { type DynaliteServer, startDynalite } from '../../functions/adapters/dynalite-server.ts';
@@ -48,6 +41,7 @@ import {
   type SampleAccount,
   uniqueName,
 } from './moto.ts';
+import { asSqsEvent, receiveAll as receiveAllMessages } from './sqs-lambda.ts';
 
 const REGION = 'ap-southeast-2';
 const logger = new Logger({ logLevel: 'SILENT' });
@@ -73,42 +67,14 @@ describeWithMoto('VPC scan unit (moto EKS/EC2/SQS/SNS + dynalite)', (endpoint) =
   /** What each scan collected: the clusters it named and the VPCs it described. */
   let collections: { clusterNames: string[]; vpcIds: string[] }[] = [];
 
-  async function receiveAll(url: string): Promise<Message[]> {
-    const all: Message[] = [];
-    for (;;) {
-      const out = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-      );
-      if (!out.Messages?.length) return all;
-      all.push(...out.Messages);
-      for (const m of out.Messages)
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
-    }
-  }
+  const receiveAll = (url: string) => receiveAllMessages(sqs, url);
 
   const queue = () => createScanQueue({ queueUrl, client: sqs, retryDelayMs: 0 });
 
   /** Receives the scan queue and runs scan-vpc on it; returns the message bodies it scanned. */
   async function drainScans(): Promise<{ bodies: Record<string, unknown>[]; failures: number }> {
     const messages = await receiveAll(queueUrl);
-    const event: SQSEvent = {
-      Records: messages.map((m) => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'moto',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT_ID}:scans.fifo`,
-        awsRegion: REGION,
-      })),
-    };
+    const event = asSqsEvent(messages, `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT_ID}:scans.fifo`, REGION);
     const bodies = messages.map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
     if (event.Records.length === 0) return { bodies, failures: 0 };
     const response = await handleBatch(
