@@ -82,7 +82,6 @@ function unique(values: Iterable<string>): string[] {
 export const NODEGROUP_NAME_TAG = 'eks:nodegroup-name';
 /** Tag of EKS Auto Mode instances naming their node pool. */
 export const AUTO_MODE_NODE_POOL_TAG = 'eks:kubernetes-node-pool-name';
-export { KARPENTER_DISCOVERY_TAG } from './vpc-index.ts';
 
 /** Whether a node instance belongs to an EKS Auto Mode node pool. */
 export function isAutoModeInstance(instance: Ec2Instance): boolean {
